@@ -1,0 +1,32 @@
+# sockfetch — see README.md. `make demo` and `make test` are all a newcomer needs.
+GO ?= go
+BIN := sockfetch
+FUZZTIME ?= 30s
+
+.PHONY: build test demo bench fuzz lint install man deps tor-demo clean
+
+build:
+	$(GO) build -o $(BIN) .
+
+deps:
+	@./scripts/deps
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+demo: build
+	./$(BIN) demo
+
+fuzz:
+	./scripts/fuzz $(FUZZTIME)
+
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+install: build
+	install -m 0755 $(BIN) /usr/local/bin/$(BIN)
+
+clean:
+	rm -f $(BIN) $(BIN).1

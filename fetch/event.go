@@ -32,20 +32,23 @@ const (
 
 // Event is one observable step. Slices are only valid during the callback.
 type Event struct {
-	Kind   EventKind
-	At     time.Duration // since the fetch began
-	URL    string
-	Host   string
-	Addrs  []net.IP
-	Remote bool
-	Local  net.Addr
-	Peer   net.Addr
-	Bytes  []byte
-	Info   string
-	Size   int64
-	TLS    *tls.ConnectionState
-	HTTP   *rawhttp.Event
-	Err    error
+	Kind    EventKind
+	At      time.Duration // since the fetch began
+	URL     string
+	Host    string
+	Addrs   []net.IP
+	Remote  bool
+	Local   net.Addr
+	Peer    net.Addr
+	Bytes   []byte
+	Info    string
+	Size    int64
+	TLS     *tls.ConnectionState
+	HTTP    *rawhttp.Event
+	Err     error
+	Timings *Timings // with EvDone
+	Sent    int64    // with EvDone: bytes written to the connection (after SOCKS, before TLS)
+	Recv    int64    // with EvDone: bytes read from the connection (after SOCKS, before TLS)
 }
 
 // Timings are measured from the start of each hop, as curl's -w fields.

@@ -131,6 +131,19 @@ func (c *Conn) stopped() error {
 	return c.readErr
 }
 
+// readFailed says why the reply to verb cannot come.
+func (c *Conn) readFailed(verb string) error {
+	err := c.stopped()
+	var pe ProtocolError
+	switch {
+	case errors.Is(err, ErrClosed):
+		return fmt.Errorf("%w before the reply to %s", err, verb)
+	case errors.As(err, &pe):
+		return fmt.Errorf("%w (reading the reply to %s)", err, verb)
+	}
+	return fmt.Errorf("torctl: read reply to %s: %w", verb, err)
+}
+
 // aLongTimeAgo is a deadline in the past, to cancel a pending write.
 var aLongTimeAgo = time.Unix(1, 0)
 
@@ -147,7 +160,7 @@ func (c *Conn) Command(ctx context.Context, line string) (*Reply, error) {
 	defer c.cmdMu.Unlock()
 	select {
 	case <-c.done:
-		return nil, fmt.Errorf("torctl: %s: %w", verb, c.stopped())
+		return nil, c.readFailed(verb)
 	default:
 	}
 
@@ -174,7 +187,7 @@ func (c *Conn) Command(ctx context.Context, line string) (*Reply, error) {
 		}
 		return r, nil
 	case <-c.done:
-		return nil, fmt.Errorf("torctl: %s: %w", verb, c.stopped())
+		return nil, c.readFailed(verb)
 	case <-ctx.Done():
 		c.Close()
 		return nil, fmt.Errorf("torctl: %s: %w", verb, ctx.Err())

@@ -1,0 +1,155 @@
+package tornet
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/net/proxy"
+)
+
+// retryEvery is the pause between readiness probes.
+const retryEvery = 500 * time.Millisecond
+
+// waitReady waits for the client's control port, its bootstrap, a first
+// fetch through its SocksPort and, with onion, the onion service: first
+// its descriptor upload (HS_DESC UPLOADED), then a fetch.
+func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) error {
+	c := n.client()
+	var ctl *control
+	for {
+		var err error
+		if ctl, err = dialControl(ctx, n.ControlAddr, n.CookieFile); err == nil {
+			break
+		}
+		if err := n.pause(ctx, 100*time.Millisecond); err != nil {
+			return fmt.Errorf("client control port: %v", err)
+		}
+	}
+	defer ctl.Close()
+	if onion {
+		if _, err := ctl.do(ctx, "SETEVENTS HS_DESC"); err != nil {
+			return err
+		}
+	}
+	for {
+		phase, err := ctl.getInfo(ctx, "status/bootstrap-phase")
+		if err != nil {
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+		if strings.Contains(phase, "PROGRESS=100 TAG=done") {
+			break
+		}
+		if err := n.pause(ctx, 250*time.Millisecond); err != nil {
+			return fmt.Errorf("bootstrap: %v; last %s", err, phase)
+		}
+	}
+	n.Timings.Bootstrap = time.Since(started)
+
+	if err := n.retryGet(ctx, n.SocksAddr, n.pageURL, OnionBody); err != nil {
+		return fmt.Errorf("first fetch through tor: %w", err)
+	}
+	n.Timings.Ready = time.Since(started)
+	if !onion {
+		return nil
+	}
+
+	host, err := os.ReadFile(filepath.Join(c.DataDir, "onion", "hostname"))
+	if err != nil {
+		return err
+	}
+	n.OnionHost = strings.TrimSpace(string(host))
+	id := strings.TrimSuffix(n.OnionHost, ".onion")
+	for {
+		ev, err := ctl.nextEvent(ctx)
+		if err != nil {
+			return fmt.Errorf("onion descriptor upload: %w", err)
+		}
+		if f := strings.Fields(ev); len(f) >= 3 && f[0] == "HS_DESC" && f[1] == "UPLOADED" && f[2] == id {
+			break
+		}
+	}
+	if err := n.retryGet(ctx, n.SocksAddr, "http://"+n.OnionHost+"/", OnionBody); err != nil {
+		return fmt.Errorf("first fetch of the onion service: %w", err)
+	}
+	n.Timings.Onion = time.Since(started)
+	return nil
+}
+
+// pause waits d, failing early when ctx ends or a tor has died.
+func (n *Net) pause(ctx context.Context, d time.Duration) error {
+	for _, nd := range n.nodes {
+		if dead, why := nd.p.exited(); dead {
+			return fmt.Errorf("%s: %v", nd.Nick, why)
+		}
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// retryGet fetches url through socks until it returns want.
+func (n *Net) retryGet(ctx context.Context, socks, url, want string) error {
+	for {
+		actx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		got, err := Get(actx, socks, "", url)
+		cancel()
+		if err == nil && got != want {
+			err = fmt.Errorf("got %q, want %q", got, want)
+		}
+		if err == nil {
+			return nil
+		}
+		if perr := n.pause(ctx, retryEvery); perr != nil {
+			return fmt.Errorf("%v (last: %v)", perr, err)
+		}
+	}
+}
+
+// Get fetches url through the SOCKS5 proxy at socks (host:port, or a unix
+// socket path beginning with "/"), handing it the host name, and returns
+// the body of a 200 response. A non-empty user isolates the stream on a
+// circuit of its own (IsolateSOCKSAuth). It is the harness's minimal client,
+// independent of sockfetch's own code.
+func Get(ctx context.Context, socks, user, url string) (string, error) {
+	var auth *proxy.Auth
+	if user != "" {
+		auth = &proxy.Auth{User: user, Password: user}
+	}
+	network := "tcp"
+	if strings.HasPrefix(socks, "/") {
+		network = "unix"
+	}
+	d, err := proxy.SOCKS5(network, socks, auth, &net.Dialer{})
+	if err != nil {
+		return "", err
+	}
+	tr := &http.Transport{DialContext: d.(proxy.ContextDialer).DialContext, DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", fmt.Errorf("read body: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return string(body), nil
+}

@@ -276,9 +276,22 @@ func replyMeaning(b []byte) string {
 		s += " (Tor extended error)"
 	}
 	if n := addrLen(b); n > 0 && n == len(b) {
-		s += ", bound " + strings.Replace(addrMeaning(b), "address type ", "address, type ", 1)
+		s += ", bound address " + boundAddr(b)
 	} else {
 		s += " (bound address not received)"
 	}
 	return s
+}
+
+// boundAddr returns the address and port of a complete reply b with its type:
+// "0.0.0.0:0 (type 01, IPv4)".
+func boundAddr(b []byte) string {
+	port := strconv.Itoa(int(b[len(b)-2])<<8 | int(b[len(b)-1]))
+	switch b[3] {
+	case atypIPv4:
+		return net.JoinHostPort(net.IP(b[4:8]).String(), port) + " (type 01, IPv4)"
+	case atypIPv6:
+		return net.JoinHostPort(net.IP(b[4:20]).String(), port) + " (type 04, IPv6)"
+	}
+	return fmt.Sprintf("%q port %s (type 03, domain name)", b[5:len(b)-2], port)
 }

@@ -1,0 +1,193 @@
+package rawhttp
+
+import "strings"
+
+// FramingKind says how the end of a body is found.
+type FramingKind uint8
+
+const (
+	NoBody     FramingKind = iota // HEAD, 1xx, 204, 304, 2xx to CONNECT
+	Length                        // Content-Length bytes
+	Chunked                       // Transfer-Encoding: chunked
+	UntilClose                    // read until the server closes
+)
+
+var framingNames = [...]string{NoBody: "none", Length: "length", Chunked: "chunked", UntilClose: "close"}
+
+// String returns "none", "length", "chunked" or "close".
+func (k FramingKind) String() string {
+	if int(k) < len(framingNames) {
+		return framingNames[k]
+	}
+	return "framing(" + itoa(int(k)) + ")"
+}
+
+// Framing is the body-framing decision of RFC 9112 §6.3 for one response.
+type Framing struct {
+	Kind     FramingKind
+	Length   int64  // for Length
+	Reason   string // e.g. "chunked: Transfer-Encoding ends in chunked, RFC 9112 §6.3 rule 4"
+	BothTECL bool   // both Transfer-Encoding and Content-Length were present
+	Faulty   bool   // framing was faulty but recoverable (e.g. HTTP/1.0 with TE)
+}
+
+// Reasons, one per outcome, so the trace can show why.
+const (
+	reasonHEAD      = "no body: response to HEAD, RFC 9112 §6.3 rule 1"
+	reason1xx       = "no body: 1xx response, RFC 9112 §6.3 rule 1"
+	reason204       = "no body: 204 No Content, RFC 9112 §6.3 rule 1"
+	reason304       = "no body: 304 Not Modified, RFC 9112 §6.3 rule 1"
+	reasonCONNECT   = "no body: 2xx to CONNECT, the connection is now a tunnel, RFC 9112 §6.3 rule 2"
+	reasonTE10      = "read to close: Transfer-Encoding in an HTTP/1.0 response means faulty framing, RFC 9112 §6.1"
+	reasonChunked   = "chunked: Transfer-Encoding ends in chunked, RFC 9112 §6.3 rule 4"
+	reasonChunkedCL = "chunked: Transfer-Encoding ends in chunked and overrides Content-Length, RFC 9112 §6.3 rule 3"
+	reasonTEClose   = "read to close: Transfer-Encoding does not end in chunked, RFC 9112 §6.3 rule 4"
+	reasonLength    = "length: Content-Length, RFC 9112 §6.3 rule 6"
+	reasonClose     = "read to close: neither Transfer-Encoding nor Content-Length, RFC 9112 §6.3 rule 8"
+
+	ruleTE = "RFC 9112 §6.1: Transfer-Encoding = #transfer-coding"
+	ruleCL = "RFC 9112 §6.3 rule 5: invalid Content-Length"
+)
+
+// DecideFraming decides the body framing from the request method, the status
+// code, the protocol version and the header fields, in the order of RFC 9112
+// §6.3. Errors are *ProtocolError with ErrMalformed and Offset 0 (the stream
+// offset is only known to ReadResponse, which sets it).
+func DecideFraming(method string, status, major, minor int, fields []Field) (Framing, error) {
+	f, _, err := decideFraming(method, status, major, minor, fields)
+	if err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// decideFraming is DecideFraming that also returns the index of the field
+// at fault.
+func decideFraming(method string, status, major, minor int, fields []Field) (Framing, int, *ProtocolError) {
+	switch {
+	case method == "HEAD":
+		return Framing{Kind: NoBody, Reason: reasonHEAD}, 0, nil
+	case status >= 100 && status < 200:
+		return Framing{Kind: NoBody, Reason: reason1xx}, 0, nil
+	case status == 204:
+		return Framing{Kind: NoBody, Reason: reason204}, 0, nil
+	case status == 304:
+		return Framing{Kind: NoBody, Reason: reason304}, 0, nil
+	case method == "CONNECT" && status >= 200 && status < 300:
+		return Framing{Kind: NoBody, Reason: reasonCONNECT}, 0, nil
+	}
+	te, cl := -1, -1
+	for i := range fields {
+		switch n := fields[i].Name; {
+		case te < 0 && equalFold(n, "Transfer-Encoding"):
+			te = i
+		case cl < 0 && equalFold(n, "Content-Length"):
+			cl = i
+		}
+	}
+	if te >= 0 {
+		f := Framing{BothTECL: cl >= 0}
+		if major == 1 && minor == 0 {
+			f.Kind, f.Faulty, f.Reason = UntilClose, true, reasonTE10
+			return f, 0, nil
+		}
+		last, bad, err := codings(fields[te:])
+		if err != nil {
+			return f, te + bad, err
+		}
+		switch {
+		case last && f.BothTECL:
+			f.Kind, f.Reason = Chunked, reasonChunkedCL
+		case last:
+			f.Kind, f.Reason = Chunked, reasonChunked
+		default: // a coding after chunked, or no chunked at all
+			f.Kind, f.Reason = UntilClose, reasonTEClose
+		}
+		return f, 0, nil
+	}
+	if cl >= 0 {
+		n, bad, err := contentLength(fields[cl:])
+		if err != nil {
+			return Framing{}, cl + bad, err
+		}
+		return Framing{Kind: Length, Length: n, Reason: reasonLength}, 0, nil
+	}
+	return Framing{Kind: UntilClose, Reason: reasonClose}, 0, nil
+}
+
+// codings reads every Transfer-Encoding field in fields and reports
+// whether chunked is the last coding. chunked twice, an invalid coding name
+// or no coding at all is an error; bad is the index of the field at fault.
+func codings(fields []Field) (last bool, bad int, err *ProtocolError) {
+	n, chunked := 0, false
+	for i := range fields {
+		if !equalFold(fields[i].Name, "Transfer-Encoding") {
+			continue
+		}
+		for elem := range strings.SplitSeq(fields[i].Value, ",") {
+			name, _, _ := strings.Cut(elem, ";") // parameters are ignored
+			name = strings.Trim(name, " \t")
+			if name == "" && strings.Trim(elem, " \t") == "" {
+				continue // empty list elements are allowed (RFC 9110 §5.6.1)
+			}
+			if !isToken(name) {
+				return false, i, protoErr(ErrMalformed, 0, ruleTE, "invalid transfer coding", []byte(fields[i].Value))
+			}
+			n++
+			last = equalFold(name, "chunked")
+			if last {
+				if chunked {
+					return false, i, protoErr(ErrMalformed, 0, "RFC 9112 §6.1: chunked must not be applied more than once", "chunked applied more than once", []byte(fields[i].Value))
+				}
+				chunked = true
+			}
+		}
+	}
+	if n == 0 {
+		return false, 0, protoErr(ErrMalformed, 0, ruleTE, "empty Transfer-Encoding", nil)
+	}
+	return last, 0, nil
+}
+
+// contentLength reads every Content-Length field in fields. Each value is a
+// list of one or more decimal numbers; all must be equal (RFC 9110 §8.6
+// allows "42, 42"). bad is the index of the field at fault.
+func contentLength(fields []Field) (n int64, bad int, err *ProtocolError) {
+	n = -1
+	for i := range fields {
+		if !equalFold(fields[i].Name, "Content-Length") {
+			continue
+		}
+		for elem := range strings.SplitSeq(fields[i].Value, ",") {
+			v, ok := parseDecimal(strings.Trim(elem, " \t"))
+			if !ok {
+				return 0, i, protoErr(ErrMalformed, 0, ruleCL, "invalid Content-Length", []byte(fields[i].Value))
+			}
+			if n >= 0 && v != n {
+				return 0, i, protoErr(ErrMalformed, 0, "RFC 9112 §6.3 rule 5: conflicting Content-Length", "conflicting Content-Length values", []byte(fields[i].Value))
+			}
+			n = v
+		}
+	}
+	return n, 0, nil
+}
+
+// parseDecimal parses 1*DIGIT into an int64, refusing a sign, anything
+// else and overflow.
+func parseDecimal(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n > (1<<63-1-int64(c-'0'))/10 {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}

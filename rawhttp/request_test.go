@@ -1,0 +1,124 @@
+package rawhttp
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestRequestAppend(t *testing.T) {
+	const ua = "sockfetch/1.0"
+	tests := []struct {
+		name string
+		q    Request
+		want string
+	}{
+		{"defaults", Request{Method: "GET", Target: "/", Host: "example.com", UserAgent: ua},
+			"GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: sockfetch/1.0\r\nAccept: */*\r\nConnection: close\r\n\r\n"},
+		{"no user agent", Request{Method: "GET", Target: "/a?b=c", Host: "h"},
+			"GET /a?b=c HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\n\r\n"},
+		{"http/1.0", Request{Method: "HEAD", Target: "/", Host: "h", HTTP10: true},
+			"HEAD / HTTP/1.0\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\n\r\n"},
+		{"user fields in order", Request{Method: "GET", Target: "/", Host: "h", Fields: []Field{{"X-B", "2"}, {"X-A", "1"}, {"X-B", "3"}}},
+			"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nX-B: 2\r\nX-A: 1\r\nX-B: 3\r\n\r\n"},
+		{"replace default in place", Request{Method: "GET", Target: "/", Host: "h", UserAgent: ua, Fields: []Field{{"X-A", "1"}, {"accept", "text/html"}}},
+			"GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: sockfetch/1.0\r\naccept: text/html\r\nConnection: close\r\nX-A: 1\r\n\r\n"},
+		{"replace host", Request{Method: "GET", Target: "/", Host: "h", Fields: []Field{{"X-A", "1"}, {"HOST", "other"}}},
+			"GET / HTTP/1.1\r\nHOST: other\r\nAccept: */*\r\nConnection: close\r\nX-A: 1\r\n\r\n"},
+		{"remove defaults", Request{Method: "GET", Target: "/", Host: "h", UserAgent: ua, Fields: []Field{{"Accept", ""}, {"user-agent", ""}, {"Connection", ""}}},
+			"GET / HTTP/1.1\r\nHost: h\r\n\r\n"},
+		{"empty user value not sent", Request{Method: "GET", Target: "/", Host: "h", Fields: []Field{{"X-Empty", ""}, {"X-A", "1"}}},
+			"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nX-A: 1\r\n\r\n"},
+		{"body", Request{Method: "POST", Target: "/p", Host: "h", Fields: []Field{{"Content-Type", "text/plain"}}, Body: []byte("hello")},
+			"POST /p HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"},
+		{"empty body", Request{Method: "POST", Target: "/p", Host: "h", Body: []byte{}},
+			"POST /p HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"},
+		{"user content-length", Request{Method: "POST", Target: "/p", Host: "h", Fields: []Field{{"content-length", "5"}, {"X-A", "1"}}, Body: []byte("hello")},
+			"POST /p HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\ncontent-length: 5\r\nX-A: 1\r\n\r\nhello"},
+		{"user removes content-length", Request{Method: "POST", Target: "/p", Host: "h", Fields: []Field{{"Content-Length", ""}}, Body: []byte("hello")},
+			"POST /p HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\n\r\nhello"},
+		{"tab and obs-text allowed in value", Request{Method: "GET", Target: "/", Host: "h", Fields: []Field{{"X", "a\tb\xff"}}},
+			"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nX: a\tb\xff\r\n\r\n"},
+	}
+	for _, tt := range tests {
+		got, err := tt.q.Append([]byte("prefix:"))
+		if err != nil {
+			t.Errorf("%s: error %v", tt.name, err)
+			continue
+		}
+		if string(got) != "prefix:"+tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, "prefix:"+tt.want)
+		}
+	}
+}
+
+func TestRequestAppendRefuses(t *testing.T) {
+	ok := Request{Method: "GET", Target: "/", Host: "h"}
+	tests := []struct {
+		name     string
+		edit     func(*Request)
+		wantName string
+		wantMsg  string
+	}{
+		{"CR in value", func(q *Request) { q.Fields = []Field{{"X-A", "a\rb"}} }, "X-A", "value contains CR"},
+		{"LF in value", func(q *Request) { q.Fields = []Field{{"X-A", "a\nInjected: 1"}} }, "X-A", "value contains LF"},
+		{"NUL in value", func(q *Request) { q.Fields = []Field{{"X-A", "a\x00"}} }, "X-A", "value contains NUL"},
+		{"CRLF in name", func(q *Request) { q.Fields = []Field{{"X\r\nY", "1"}} }, `"X\r\nY"`, "name is not a token"},
+		{"space in name", func(q *Request) { q.Fields = []Field{{"X A", "1"}} }, `"X A"`, "name is not a token"},
+		{"colon in name", func(q *Request) { q.Fields = []Field{{"X:", "1"}} }, `"X:"`, "name is not a token"},
+		{"empty name", func(q *Request) { q.Fields = []Field{{"", "1"}} }, `""`, "empty name"},
+		{"LF in host", func(q *Request) { q.Host = "h\nX: 1" }, "Host", "value contains LF"},
+		{"CR in user agent", func(q *Request) { q.UserAgent = "a\r" }, "User-Agent", "value contains CR"},
+		{"method with space", func(q *Request) { q.Method = "GET /" }, "method", `not a token: "GET /"`},
+		{"empty method", func(q *Request) { q.Method = "" }, "method", `not a token: ""`},
+		{"target with space", func(q *Request) { q.Target = "/a b" }, "request-target", "contains SP"},
+		{"target with LF", func(q *Request) { q.Target = "/a\nb" }, "request-target", "contains LF"},
+		{"target with DEL", func(q *Request) { q.Target = "/a\x7f" }, "request-target", `contains '\x7f'`},
+		{"empty target", func(q *Request) { q.Target = "" }, "request-target", "empty"},
+	}
+	for _, tt := range tests {
+		q := ok
+		tt.edit(&q)
+		got, err := q.Append(nil)
+		var he *HeaderError
+		if !errors.As(err, &he) {
+			t.Errorf("%s: got %q, %v; want *HeaderError", tt.name, got, err)
+			continue
+		}
+		if he.Name != tt.wantName || he.Reason != tt.wantMsg {
+			t.Errorf("%s: got name %q reason %q, want %q %q", tt.name, he.Name, he.Reason, tt.wantName, tt.wantMsg)
+		}
+		if len(got) != 0 {
+			t.Errorf("%s: appended %q despite the error", tt.name, got)
+		}
+		if !strings.HasPrefix(err.Error(), "rawhttp: header ") {
+			t.Errorf("%s: message %q", tt.name, err)
+		}
+	}
+}
+
+func TestHostValue(t *testing.T) {
+	tests := []struct {
+		scheme, host string
+		port         int
+		want         string
+	}{
+		{"http", "example.com", 80, "example.com"},
+		{"http", "example.com", 0, "example.com"},
+		{"http", "example.com", 8080, "example.com:8080"},
+		{"http", "example.com", 443, "example.com:443"},
+		{"https", "example.com", 443, "example.com"},
+		{"HTTPS", "example.com", 443, "example.com"},
+		{"https", "example.com", 80, "example.com:80"},
+		{"http", "127.0.0.1", 80, "127.0.0.1"},
+		{"http", "::1", 80, "[::1]"},
+		{"http", "::1", 8080, "[::1]:8080"},
+		{"https", "[2001:db8::1]", 8443, "[2001:db8::1]:8443"},
+		{"http", "abcdefghijklmnop.onion", 80, "abcdefghijklmnop.onion"},
+	}
+	for _, tt := range tests {
+		if got := HostValue(tt.scheme, tt.host, tt.port); got != tt.want {
+			t.Errorf("HostValue(%q, %q, %d) = %q, want %q", tt.scheme, tt.host, tt.port, got, tt.want)
+		}
+	}
+}

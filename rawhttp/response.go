@@ -1,0 +1,195 @@
+package rawhttp
+
+import (
+	"bufio"
+	"bytes"
+)
+
+// Response is a parsed response head.
+//
+// Head is one buffer allocated for this response; Reason and every field
+// name and value are substrings sharing its memory (an obs-folded value is
+// the one exception). Head must therefore not be modified. The strings stay
+// valid for as long as they are used, also after the Response is reused for
+// the next message: a reused Response gets a fresh Head, while its Fields
+// slice is overwritten in place.
+type Response struct {
+	Major, Minor int
+	Status       int
+	Reason       string
+	Fields       []Field
+	Head         []byte      // the final head's exact bytes, status line to empty line
+	Interim      []*Response // 1xx responses before this one, in order
+	Framing      Framing
+	HeadOffset   int64 // stream offset of the first byte of Head
+
+	// fields is where Fields starts, so that a typical head costs no
+	// allocation for its fields.
+	fields [16]Field
+}
+
+// Reader reads responses from a buffered stream and counts bytes consumed.
+//
+// A Reader reads one message at a time: ReadResponse, then Body read to
+// io.EOF, then the next ReadResponse. The body readers live inside the
+// Reader, so Body costs no allocation and its result is valid until the
+// next ReadResponse.
+type Reader struct {
+	Limits  Limits
+	Observe func(Event) // nil: no events, no cost
+	br      *bufio.Reader
+	off     int64
+	lim     Limits // Limits with defaults, set by ReadResponse
+	scratch []byte // lines longer than br's buffer
+
+	length  LengthReader
+	chunked ChunkedReader
+	toClose closeReader
+	none    noBody
+}
+
+// NewReader returns a Reader over br.
+func NewReader(br *bufio.Reader) *Reader { return &Reader{br: br} }
+
+// Offset is the number of bytes consumed from the stream so far.
+func (r *Reader) Offset() int64 { return r.off }
+
+// ReadResponse is a convenience: NewReader(br).ReadResponse(nil, method).
+func ReadResponse(br *bufio.Reader, method string) (*Response, error) {
+	return NewReader(br).ReadResponse(nil, method)
+}
+
+// Rules cited by head errors.
+const (
+	ruleStatusLine = "RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]"
+	ruleHeadEnd    = "RFC 9112 §2.1: a head ends with an empty line"
+)
+
+// ReadResponse reads interim 1xx responses and the final response head to
+// the request made with method, decides its framing, and stores it in resp
+// (reused when not nil; see Response). It reads no byte past the head.
+//
+// Each 1xx head is reported through Observe and appended to resp.Interim.
+// 101 (Switching Protocols) is final: what follows it is not HTTP.
+func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) {
+	r.lim = r.Limits.orDefault()
+	if resp == nil {
+		resp = new(Response)
+	}
+	if resp.Fields == nil {
+		resp.Fields = resp.fields[:0]
+	}
+	resp.Interim = resp.Interim[:0]
+	start := r.off
+	for {
+		h, err := r.readHead(r.off == start)
+		if err != nil {
+			return resp, err
+		}
+		m := resp
+		interim := len(h) > 12 && h[9] == '1' && !(h[10] == '0' && h[11] == '1')
+		if interim {
+			m = new(Response)
+			m.Fields = m.fields[:0]
+		}
+		end, err := r.parseHead(m, h, r.off-int64(len(h)))
+		if err != nil {
+			return resp, err
+		}
+		if m.Status < 200 && m.Status != 101 {
+			if len(resp.Interim) == r.lim.MaxInterim {
+				return resp, protoErr(ErrLimit, m.HeadOffset, "Limits.MaxInterim", "more than "+itoa(r.lim.MaxInterim)+" 1xx responses (Limits.MaxInterim)", nil)
+			}
+			resp.Interim = append(resp.Interim, m)
+			if r.Observe != nil {
+				r.emit(Event{Kind: EvInterimEnd, Offset: m.HeadOffset + int64(end), Raw: h[end:], Status: m.Status})
+			}
+			continue
+		}
+		if r.Observe != nil {
+			r.emit(Event{Kind: EvHeadEnd, Offset: m.HeadOffset + int64(end), Raw: h[end:], Status: m.Status})
+		}
+		break
+	}
+	f, bad, err := decideFraming(method, resp.Status, resp.Major, resp.Minor, resp.Fields)
+	if err != nil {
+		err.Offset = resp.HeadOffset + int64(fieldOffset(resp.Head, bad))
+		return resp, err
+	}
+	resp.Framing = f
+	if r.Observe != nil {
+		r.emit(Event{Kind: EvFraming, Offset: r.off, Status: resp.Status, Framing: &resp.Framing})
+	}
+	return resp, nil
+}
+
+// parseHead parses the complete head h, which starts at stream offset base,
+// into m. It returns the index of the empty line that ends h.
+func (r *Reader) parseHead(m *Response, h []byte, base int64) (int, error) {
+	m.Head = h
+	m.HeadOffset = base
+	eol := bytes.IndexByte(h, '\n')
+	line := trimCR(h[:eol])
+	if k, msg := lineOK(line); k >= 0 {
+		return 0, protoErr(ErrMalformed, base+int64(k), ruleStatusLine, msg+" in status line", line)
+	}
+	if !parseStatusLine(m, line) {
+		return 0, protoErr(ErrMalformed, base, ruleStatusLine, "malformed status line", line)
+	}
+	if m.Major != 1 {
+		return 0, protoErr(ErrMalformed, base, ruleStatusLine, "unsupported HTTP version", line)
+	}
+	if r.Observe != nil {
+		r.emit(Event{Kind: EvStatusLine, Offset: base, Raw: h[:eol+1], Status: m.Status})
+	}
+	var err error
+	var end int
+	m.Fields, end, err = r.parseFields(m.Fields[:0], h, eol+1, base, r.lim.MaxFields, EvField)
+	return end, err
+}
+
+// parseStatusLine parses "HTTP/d.d SP ddd [SP reason]" into m. A missing
+// SP after the status code is accepted as an empty reason, as curl and
+// net/http do. The status code must be 100 to 999.
+func parseStatusLine(m *Response, line []byte) bool {
+	if len(line) < 12 || string(line[:5]) != "HTTP/" || line[6] != '.' || line[8] != ' ' {
+		return false
+	}
+	if !isDigit(line[5]) || !isDigit(line[7]) || !isDigit(line[9]) || !isDigit(line[10]) || !isDigit(line[11]) {
+		return false
+	}
+	if len(line) > 12 && line[12] != ' ' {
+		return false
+	}
+	m.Major, m.Minor = int(line[5]-'0'), int(line[7]-'0')
+	m.Status = int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
+	if m.Status < 100 {
+		return false
+	}
+	m.Reason = ""
+	if len(line) > 13 {
+		m.Reason = str(line[13:])
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// fieldOffset returns the index in head of the line of field number n.
+func fieldOffset(head []byte, n int) int {
+	i := bytes.IndexByte(head, '\n') + 1
+	for k := 0; i < len(head); k++ {
+		for k > 0 && i < len(head) && (head[i] == ' ' || head[i] == '\t') { // folds
+			i += bytes.IndexByte(head[i:], '\n') + 1
+		}
+		if k == n {
+			return i
+		}
+		j := bytes.IndexByte(head[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return 0
+}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/net/proxy"
+
+	"sockfetch/fetch/torctl"
 )
 
 // retryEvery is the pause between readiness probes.
@@ -22,10 +24,10 @@ const retryEvery = 500 * time.Millisecond
 // its descriptor upload (HS_DESC UPLOADED), then a fetch.
 func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) error {
 	c := n.client()
-	var ctl *control
+	var ctl *torctl.Conn
 	for {
 		var err error
-		if ctl, err = dialControl(ctx, n.ControlAddr, n.CookieFile); err == nil {
+		if ctl, err = n.Control(ctx); err == nil {
 			break
 		}
 		if err := n.pause(ctx, 100*time.Millisecond); err != nil {
@@ -34,15 +36,16 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 	}
 	defer ctl.Close()
 	if onion {
-		if _, err := ctl.do(ctx, "SETEVENTS HS_DESC"); err != nil {
+		if err := ctl.SetEvents(ctx, "HS_DESC"); err != nil {
 			return err
 		}
 	}
 	for {
-		phase, err := ctl.getInfo(ctx, "status/bootstrap-phase")
+		info, err := ctl.GetInfo(ctx, "status/bootstrap-phase")
 		if err != nil {
 			return fmt.Errorf("bootstrap: %w", err)
 		}
+		phase := info["status/bootstrap-phase"]
 		if strings.Contains(phase, "PROGRESS=100 TAG=done") {
 			break
 		}
@@ -67,11 +70,12 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 	n.OnionHost = strings.TrimSpace(string(host))
 	id := strings.TrimSuffix(n.OnionHost, ".onion")
 	for {
-		ev, err := ctl.nextEvent(ctx)
+		ev, err := ctl.NextEvent(ctx)
 		if err != nil {
 			return fmt.Errorf("onion descriptor upload: %w", err)
 		}
-		if f := strings.Fields(ev); len(f) >= 3 && f[0] == "HS_DESC" && f[1] == "UPLOADED" && f[2] == id {
+		// "650 HS_DESC UPLOADED <address> <auth type> <hsdir> ..."
+		if f := strings.Fields(ev.Text); ev.Type == "HS_DESC" && len(f) >= 2 && f[0] == "UPLOADED" && f[1] == id {
 			break
 		}
 	}
@@ -80,6 +84,20 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 	}
 	n.Timings.Onion = time.Since(started)
 	return nil
+}
+
+// Control connects to the client's control port and authenticates with the
+// cookie. The caller closes the connection.
+func (n *Net) Control(ctx context.Context) (*torctl.Conn, error) {
+	ctl, err := torctl.Dial(ctx, n.ControlAddr)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctl.Authenticate(ctx, "", n.CookieFile); err != nil {
+		ctl.Close()
+		return nil, err
+	}
+	return ctl, nil
 }
 
 // pause waits d, failing early when ctx ends or a tor has died.

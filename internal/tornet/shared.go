@@ -7,17 +7,21 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"sockfetch/internal/testenv"
 )
 
 // SharedTimeout bounds the bring-up of the shared network, waiting for
 // another test binary's network included.
 const SharedTimeout = 4 * time.Minute
 
+// tools are the programs a network needs.
+var tools = []string{"tor", "tor-gencert", "dnsmasq"}
+
 var shared struct {
 	main bool
 	once sync.Once
 	n    *Net
-	skip string // why the network cannot run here (a missing tool)
 	err  error
 	dir  string
 }
@@ -49,16 +53,17 @@ func Main(m *testing.M) {
 // Shared returns the test binary's network, starting it on first use with
 // the onion service and, when root, the namespace test host. Where tor,
 // tor-gencert or dnsmasq is missing the test is skipped, or fails when
-// SOCKFETCH_REQUIRE_ALL=1. A failed start fails every caller.
+// SOCKFETCH_REQUIRE_ALL=1 (see internal/testenv). A failed start fails
+// every caller.
 func Shared(t testing.TB) *Net {
 	t.Helper()
 	if !shared.main {
 		t.Fatal("tornet.Shared needs tornet.Main in the package's TestMain")
 	}
-	shared.once.Do(startShared)
-	if shared.skip != "" {
-		Require(t, shared.skip)
+	for _, tool := range tools {
+		testenv.RequireTool(t, tool)
 	}
+	shared.once.Do(startShared)
 	if shared.err != nil {
 		t.Fatal(shared.err)
 	}
@@ -66,12 +71,6 @@ func Shared(t testing.TB) *Net {
 }
 
 func startShared() {
-	for _, tool := range []string{"tor", "tor-gencert", "dnsmasq"} {
-		if err := lookTool(tool); err != nil {
-			shared.skip = err.Error()
-			return
-		}
-	}
 	dir, err := os.MkdirTemp("", "tornet-")
 	if err != nil {
 		shared.err = err
@@ -84,26 +83,14 @@ func startShared() {
 }
 
 // RequireNetns returns the namespace test host, skipping the test where
-// the network has none (not root, or no iproute2), or failing it when
-// SOCKFETCH_REQUIRE_ALL=1.
+// the network has none because this is not root or iproute2 is missing (or
+// failing it when SOCKFETCH_REQUIRE_ALL=1).
 func (n *Net) RequireNetns(t testing.TB) *Netns {
 	t.Helper()
 	if n.Netns == nil {
-		why := netnsSupported()
-		if why == "" {
-			why = "started without Options.Netns"
-		}
-		Require(t, "tornet: no namespace test host: "+why)
+		testenv.RequireRoot(t)
+		testenv.RequireTool(t, "ip")
+		t.Fatal("tornet: the network was started without Options.Netns")
 	}
 	return n.Netns
-}
-
-// Require skips the test with why, or fails it when SOCKFETCH_REQUIRE_ALL=1
-// (CI, where every tool must be there).
-func Require(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("SOCKFETCH_REQUIRE_ALL") == "1" {
-		t.Fatal(why + " (required: SOCKFETCH_REQUIRE_ALL=1)")
-	}
-	t.Skip(why)
 }

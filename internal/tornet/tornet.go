@@ -113,7 +113,7 @@ const (
 // Start waits for any other to stop. On error everything started is torn
 // down.
 func Start(ctx context.Context, dir string, o Options) (_ *Net, err error) {
-	for _, tool := range []string{"tor", "tor-gencert", "dnsmasq"} {
+	for _, tool := range tools {
 		if err := lookTool(tool); err != nil {
 			return nil, err
 		}

@@ -105,14 +105,18 @@ func TestExitNodes(t *testing.T) {
 	n.RequireNetns(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	ctl, err := dialControl(ctx, n.ControlAddr, n.CookieFile)
+	ctl, err := n.Control(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ctl.Close()
-	t.Cleanup(func() { ctl.do(context.Background(), "RESETCONF ExitNodes") })
+	defer func() {
+		if err := ctl.SetConf(context.Background(), "ExitNodes"); err != nil {
+			t.Error(err)
+		}
+	}()
 	for _, e := range n.Exits {
-		if _, err := ctl.do(ctx, "SETCONF ExitNodes="+e.Nickname); err != nil {
+		if err := ctl.SetConf(ctx, "ExitNodes="+e.Nickname); err != nil {
 			t.Fatal(err)
 		}
 		got := checkReply(t, get(t, n.SocksAddr, freshUser(), n.CheckURL))

@@ -1,0 +1,53 @@
+// Package netlock makes the kernel hold sockfetch to its promise that --tor
+// connects nowhere but Tor: once Restrict has run, every TCP connect to a port
+// other than the ones it names fails with EACCES ("permission denied"), for
+// the rest of the process's life, on every thread, whatever the code does
+// next.
+//
+// The lock is Linux Landlock (https://docs.kernel.org/userspace-api/landlock.html)
+// with network rules, which need Landlock ABI 4 (Linux 6.7). The ruleset
+// handles only LANDLOCK_ACCESS_NET_CONNECT_TCP: binding, listening and the
+// file system stay as they were. A domain is per thread, so Restrict applies
+// it to every thread at once: with landlock_restrict_self's TSYNC flag where
+// the kernel has it (ABI 8), else with syscall.AllThreadsSyscall, which the Go
+// runtime refuses in a binary linked with cgo. Build sockfetch with
+// CGO_ENABLED=0 (a binary that imports net links cgo by default wherever a C
+// compiler is installed); a cgo binary on a kernel below ABI 8 gets no lock,
+// and Restrict says why. Threads started later inherit the domain.
+//
+// Landlock's TCP rules see only sockets of protocol TCP: an MPTCP socket (which
+// Go's dialer opens when GODEBUG=multipathtcp=1 or 3), SCTP and UDP pass it
+// untouched. So Restrict also installs a small seccomp filter (on amd64 and
+// arm64) that lets socket(2) make no IPv4 or IPv6 socket but a plain TCP
+// stream: UDP, MPTCP, SCTP and raw sockets fail with EPERM ("operation not
+// permitted"), and Go's dialer falls back from MPTCP to TCP. No DNS query can
+// leave the process afterwards (with --tor nothing resolves anyway). The
+// filter also refuses the system calls of a foreign ABI (x32, i386), which
+// would pass it by another number. It is applied with SECCOMP_FILTER_FLAG_TSYNC,
+// so it too reaches every thread, cgo or not.
+//
+// Limits. The lock knows ports, not addresses: a connect to port 9050 on any
+// host is allowed, not only Tor's. A unix-socket proxy needs no port, and then
+// no TCP connect is allowed at all. TCP Fast Open (sendto with MSG_FASTOPEN)
+// slips past Landlock's connect check on Linux 6.18; Go's net package never
+// sends it. The seccomp filter guards sockfetch against its own code paths, not
+// against hostile code in the process (io_uring, for one, would bypass it). On
+// other architectures Status.UDP is false and those gaps stay open.
+//
+// Tests and the e2e check. A build with the tag netlocktest honours the
+// environment variable SOCKFETCH_NETLOCK_ABI: SOCKFETCH_NETLOCK_ABI=0 makes
+// Restrict act as on a kernel without Landlock (SOCKFETCH_NETLOCK_ABI=3: a
+// kernel of ABI 3), so an end-to-end test can check --require-lock (exit 2)
+// against `go build -tags netlocktest`. Ordinary builds ignore the variable;
+// the package's own tests set the package variable landlockABI instead.
+//
+// To see that the lock comes before the first connection, run
+//
+//	strace -f -e trace=connect,landlock_restrict_self,seccomp sockfetch --tor URL
+//
+// landlock_restrict_self appears once per thread (AllThreadsSyscall runs it on
+// each; with TSYNC once, with flags 0x8); every one of them must come before the
+// first connect, and each connect to an AF_INET or AF_INET6 address must name
+// the Tor port (sin_port=htons(9050)). A connect the lock refused ends in
+// "= -1 EACCES (Permission denied)".
+package netlock

@@ -256,6 +256,12 @@ func (c *capture) failure(ctx context.Context, xerr error, host string) *Error {
 			verb = "reset"
 		}
 		c.reportPartial("the proxy " + verb + " the connection")
+		if len(c.recv) > 0 {
+			stage = "in the middle of the " + c.step.String()
+			if c.step == StepReply {
+				stage = "in the middle of the reply to CONNECT"
+			}
+		}
 		e.what = "the proxy " + verb + " the connection " + stage
 		if c.step == StepMethod {
 			e.hint = "is that port a SOCKS5 proxy, and does it serve this host?"

@@ -139,7 +139,7 @@ func (f *fake) serve(c net.Conn) {
 		reply = []byte{5, 0, 0, 1, 0, 0, 0, 0, 0, 0}
 	}
 	c.Write(append(append([]byte(nil), reply...), f.after...))
-	if len(reply) > 1 && reply[1] == 0 {
+	if len(reply) > 1 && reply[1] == 0 && addrLen(reply) == len(reply) {
 		io.Copy(c, c)
 	}
 }

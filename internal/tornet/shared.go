@@ -26,11 +26,15 @@ var shared struct {
 	dir  string
 }
 
-// Main runs the tests of a package that uses Shared and stops the shared
-// network afterwards. Call it from TestMain:
+// Main runs the tests of a package that uses Shared, stops the shared
+// network afterwards and exits. Call it from TestMain:
 //
 //	func TestMain(m *testing.M) { tornet.Main(m) }
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main for a TestMain that has more to clean up: it returns the exit
+// code instead of exiting.
+func Run(m *testing.M) int {
 	shared.main = true
 	code := m.Run()
 	if shared.n != nil {
@@ -47,7 +51,7 @@ func Main(m *testing.M) {
 	} else if shared.dir != "" {
 		fmt.Fprintf(os.Stderr, "tornet: logs kept in %s\n", shared.dir)
 	}
-	os.Exit(code)
+	return code
 }
 
 // Shared returns the test binary's network, starting it on first use with
@@ -58,7 +62,7 @@ func Main(m *testing.M) {
 func Shared(t testing.TB) *Net {
 	t.Helper()
 	if !shared.main {
-		t.Fatal("tornet.Shared needs tornet.Main in the package's TestMain")
+		t.Fatal("tornet.Shared needs tornet.Main (or Run) in the package's TestMain")
 	}
 	for _, tool := range tools {
 		testenv.RequireTool(t, tool)

@@ -149,6 +149,7 @@ func (c *capture) parseRecv() (notOffered bool) {
 				c.step = 0
 			case !contains(c.offered, c.recv[1]):
 				notOffered = true
+				meaning += ", which was not offered"
 				c.step = 0
 			case c.recv[1] == methodUserPass:
 				c.step = StepAuthStatus

@@ -329,13 +329,14 @@ func (c *capture) readMore(ctx context.Context, done func() bool) {
 func (c *capture) badWords(ctx context.Context) (what, hint string) {
 	switch c.step {
 	case StepAuthStatus:
-		c.report(c.step, c.recv, "not an RFC 1929 status")
+		c.report(c.step, c.recv, fmt.Sprintf("not an RFC 1929 status: version %02X, not 01", c.recv[0]))
 		return fmt.Sprintf("malformed username/password status (version 0x%02X, not 0x01)", c.recv[0]), ""
 	case StepReply:
-		c.report(c.step, c.recv, "not a SOCKS5 reply")
 		if c.recv[0] != version5 {
+			c.report(c.step, c.recv, fmt.Sprintf("not a SOCKS5 reply: version %02X, not 05", c.recv[0]))
 			return fmt.Sprintf("malformed reply to CONNECT (version 0x%02X, not 0x05)", c.recv[0]), ""
 		}
+		c.report(c.step, c.recv, fmt.Sprintf("not a SOCKS5 reply: unknown address type %02X", c.recv[3]))
 		return fmt.Sprintf("malformed reply to CONNECT (unknown address type 0x%02X)", c.recv[3]), ""
 	case StepMethod:
 	default:

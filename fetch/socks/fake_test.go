@@ -91,7 +91,9 @@ func TestReplyCodes(t *testing.T) {
 	}
 }
 
-func hexByte(b byte) string { return string("0123456789abcdef"[b>>4]) + string("0123456789abcdef"[b&15]) }
+func hexByte(b byte) string {
+	return string("0123456789abcdef"[b>>4]) + string("0123456789abcdef"[b&15])
+}
 
 // The example of the team brief, word for word.
 func TestReplyMessageExample(t *testing.T) {
@@ -220,9 +222,9 @@ func TestWrongPort(t *testing.T) {
 			msg: "the proxy closed the connection during username/password authentication", step: StepAuthStatus,
 		},
 		{
-			name: "reply with the wrong version",
+			name:  "reply with the wrong version",
 			serve: (&fake{method: -1, reply: []byte{4, 0, 0, 1, 0, 0, 0, 0, 0, 0}}).serve,
-			msg:  "malformed reply to CONNECT (version 0x04, not 0x05)", step: StepReply,
+			msg:   "malformed reply to CONNECT (version 0x04, not 0x05)", step: StepReply,
 		},
 		{
 			name:  "reply with an unknown address type",

@@ -1,0 +1,310 @@
+package fetch
+
+import (
+	"bufio"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	"sockfetch/rawhttp"
+)
+
+// body streams resp's body to f.out.Body and returns the number of body
+// bytes received (after chunk decoding, before content decoding).
+//
+// When nothing observes the fetch, the body needs no decoding, travels over
+// plain TCP and goes to an *os.File, the bytes already buffered are written
+// first and the rest is copied straight from the *net.TCPConn, so that the
+// kernel can splice it without a trip through user space.
+func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reader, rd *rawhttp.Reader, resp *rawhttp.Response) (int64, error) {
+	fr := resp.Framing
+	if fr.Kind == rawhttp.NoBody {
+		f.emit(Event{Kind: EvBodyEnd, Info: "no body: " + fr.Reason})
+		return 0, nil
+	}
+	limit := f.req.MaxFileSize
+	if limit > 0 && fr.Kind == rawhttp.Length && fr.Length > limit {
+		return 0, errorf(ErrFileSize, nil, "maximum file size exceeded: the body is %d bytes, --max-filesize is %d", fr.Length, limit)
+	}
+	encodings := f.contentEncodings(resp)
+	if file, ok := f.out.Body.(*os.File); ok && f.obs == nil && !isTLS && encodings == nil {
+		if tcp, ok := c.Conn.(*net.TCPConn); ok && (fr.Kind == rawhttp.Length || fr.Kind == rawhttp.UntilClose) {
+			return f.spliceBody(ctx, tcp, br, fr, file)
+		}
+	}
+
+	raw := &countReader{r: rd.Body(resp), n: &f.received}
+	var r io.Reader = raw
+	if limit > 0 {
+		r = &maxReader{r: r, left: limit}
+	}
+	if encodings != nil {
+		dr, err := decoder(r, encodings)
+		if err != nil {
+			return raw.total, f.bodyError(ctx, err, raw.total)
+		}
+		r = dr
+	}
+	w := &errWriter{w: f.out.Body}
+	_, err := io.CopyBuffer(w, r, make([]byte, copyBufSize))
+	switch {
+	case w.err != nil:
+		return raw.total, writeError(w.err)
+	case err != nil:
+		return raw.total, f.bodyError(ctx, err, raw.total)
+	}
+	f.emit(Event{Kind: EvBodyEnd, Size: raw.total, Info: endInfo(fr, raw.total)})
+	return raw.total, nil
+}
+
+// spliceBody is body's fast path.
+func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Reader, fr rawhttp.Framing, file *os.File) (int64, error) {
+	want := int64(1<<62 - 1)
+	if fr.Kind == rawhttp.Length {
+		want = fr.Length
+	}
+	limit := f.req.MaxFileSize
+	buffered := int64(br.Buffered())
+	if buffered > want {
+		buffered = want
+	}
+	head, _ := br.Peek(int(buffered))
+	if _, err := file.Write(head); err != nil {
+		return 0, writeError(err)
+	}
+	got := buffered
+	left := want - got
+	if limit > 0 && fr.Kind == rawhttp.UntilClose {
+		left = limit + 1 - got
+	}
+	n, err := io.Copy(file, io.LimitReader(tcp, left))
+	got += n
+	f.received = got
+	switch {
+	case err != nil && isRecvError(err):
+		return got, f.bodyError(ctx, err, got)
+	case err != nil:
+		return got, writeError(err)
+	case limit > 0 && got > limit:
+		return got, errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", limit)
+	case fr.Kind == rawhttp.Length && got < want:
+		return got, errorf(ErrPartial, io.ErrUnexpectedEOF, "transfer closed with %d bytes remaining to read", want-got)
+	}
+	return got, nil
+}
+
+// isRecvError reports whether err, from a copy socket to file, came from the
+// socket side.
+func isRecvError(err error) bool {
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &oe) && oe.Op == "read":
+		return true
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.ETIMEDOUT),
+		errors.Is(err, os.ErrDeadlineExceeded):
+		return true
+	}
+	return false
+}
+
+// endInfo says how the end of a body was found.
+func endInfo(fr rawhttp.Framing, n int64) string {
+	switch fr.Kind {
+	case rawhttp.Length:
+		return fmt.Sprintf("all %d bytes announced by Content-Length received", n)
+	case rawhttp.Chunked:
+		return fmt.Sprintf("last chunk (size 0) and the trailer section received: %d body bytes", n)
+	case rawhttp.UntilClose:
+		return fmt.Sprintf("the server closed the connection after %d body bytes", n)
+	}
+	return fmt.Sprintf("%d body bytes", n)
+}
+
+// contentEncodings returns the codings to undo, outermost first, or nil when
+// the body is to be written as received.
+func (f *fetcher) contentEncodings(resp *rawhttp.Response) []string {
+	if !f.req.Compressed {
+		return nil
+	}
+	var list []string
+	for _, v := range resp.Values("Content-Encoding") {
+		for _, e := range strings.Split(v, ",") {
+			e = strings.ToLower(strings.TrimSpace(e))
+			if e != "" && e != "identity" {
+				list = append(list, e)
+			}
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+		list[i], list[j] = list[j], list[i]
+	}
+	return list
+}
+
+// errDecode marks a content coding that cannot be undone.
+type errDecode struct{ msg string }
+
+func (e *errDecode) Error() string { return e.msg }
+
+// decoder undoes the content codings in order (outermost first).
+func decoder(r io.Reader, codings []string) (io.Reader, error) {
+	for _, c := range codings {
+		br := bufio.NewReaderSize(r, copyBufSize)
+		switch c {
+		case "gzip", "x-gzip":
+			if _, err := br.Peek(1); err == io.EOF {
+				return br, nil // an empty body stays empty
+			}
+			zr, err := gzip.NewReader(br)
+			if err != nil {
+				return nil, err
+			}
+			r = zr
+		case "deflate":
+			// RFC 9110 §8.4.1.2 says zlib; some servers send raw deflate.
+			hdr, err := br.Peek(2)
+			if err == io.EOF && len(hdr) == 0 {
+				return br, nil
+			}
+			if len(hdr) == 2 && hdr[0]&0x0f == 8 && (uint16(hdr[0])<<8|uint16(hdr[1]))%31 == 0 {
+				zr, err := zlib.NewReader(br)
+				if err != nil {
+					return nil, err
+				}
+				r = zr
+			} else {
+				r = flate.NewReader(br)
+			}
+		default:
+			return nil, &errDecode{fmt.Sprintf("unrecognized content encoding %q (sockfetch decodes gzip and deflate)", c)}
+		}
+	}
+	return r, nil
+}
+
+// bodyError classifies a failure while reading the body.
+func (f *fetcher) bodyError(ctx context.Context, err error, got int64) error {
+	var fe *Error
+	if errors.As(err, &fe) {
+		return fe
+	}
+	var pe *rawhttp.ProtocolError
+	if errors.As(err, &pe) {
+		return f.readError(ctx, err, false)
+	}
+	var de *errDecode
+	var ce flate.CorruptInputError
+	switch {
+	case errors.As(err, &de):
+		return errorf(ErrDecode, err, "%s", de.msg)
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.Is(err, zlib.ErrHeader),
+		errors.Is(err, zlib.ErrChecksum), errors.Is(err, zlib.ErrDictionary), errors.As(err, &ce),
+		errors.Is(err, io.ErrUnexpectedEOF):
+		return errorf(ErrDecode, err, "error while decoding the body: %v", err)
+	}
+	return f.readError(ctx, err, false)
+}
+
+// readError classifies a failure to read the response (head, when inHead).
+func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
+	var pe *rawhttp.ProtocolError
+	if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		return f.timeoutError(ctx, err)
+	}
+	switch {
+	case errors.Is(err, rawhttp.ErrEmpty):
+		return errorf(ErrEmptyReply, err, "empty reply from server")
+	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated) && (pe.InBody || !inHead):
+		return errorf(ErrPartial, err, "%s", pe.Msg)
+	case errors.As(err, &pe):
+		return errorf(ErrMalformed, err, "%s", pe.Msg).withHint(ruleHint(pe))
+	}
+	return f.netError(ctx, ErrRecv, err, "failure when receiving data from the peer")
+}
+
+// ruleHint names the broken rule, as a hint.
+func ruleHint(pe *rawhttp.ProtocolError) string {
+	if pe.Rule == "" {
+		return ""
+	}
+	return "the response breaks " + pe.Rule
+}
+
+// netError classifies a network failure as kind (ErrSend, ErrRecv), or a
+// timeout.
+func (f *fetcher) netError(ctx context.Context, kind, err error, what string) error {
+	if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		return f.timeoutError(ctx, err)
+	}
+	return errorf(kind, err, "%s: %s", what, connReason(err))
+}
+
+// unwrapPath drops the *os.PathError's operation and path from a message.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r     io.Reader
+	n     *int64 // also updated, when not nil
+	total int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.total += int64(n)
+	if c.n != nil {
+		*c.n = c.total
+	}
+	return n, err
+}
+
+// maxReader fails with ErrFileSize once more than left bytes were read.
+type maxReader struct {
+	r    io.Reader
+	left int64
+	max  int64
+}
+
+func (m *maxReader) Read(p []byte) (int, error) {
+	if m.max == 0 {
+		m.max = m.left
+	}
+	n, err := m.r.Read(p)
+	if int64(n) > m.left {
+		return int(m.left), errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", m.max)
+	}
+	m.left -= int64(n)
+	return n, err
+}
+
+// errWriter records the first write error, so that a failed copy can be
+// told apart from a failed read.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}

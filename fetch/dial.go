@@ -1,0 +1,417 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"sockfetch/fetch/socks"
+)
+
+// Resolver resolves host names. *net.Resolver implements it; tests pass one
+// that fails when called, to prove a path never resolves a name locally.
+type Resolver interface {
+	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
+}
+
+// Tor says how to reach Tor's SocksPort.
+type Tor struct {
+	Addr string // --tor-addr: host:port or unix:/path; "" for none
+	Env  string // the value of $SOCKFETCH_TOR_ADDR; "" for none
+}
+
+// Dialer opens the connection for each hop of a fetch: directly, through a
+// SOCKS5 proxy, or through Tor. Every hop of one fetch uses the same Dialer,
+// so a redirect never leaves the proxy or Tor.
+type Dialer struct {
+	// Network is "tcp" (any address family), "tcp4" (-4) or "tcp6" (-6).
+	// It filters the addresses of names resolved here.
+	Network string
+
+	// Tor, when set, sends every connection through Tor; Proxy is ignored.
+	Tor *Tor
+
+	// Proxy says which SOCKS5 proxy to use per URL; nil: always direct.
+	Proxy *ProxySettings
+
+	// NewCircuit sends random SOCKS credentials (socks.NewCircuitAuth), so
+	// Tor (IsolateSOCKSAuth) puts the connection on a circuit of its own.
+	NewCircuit bool
+
+	// Resolver resolves names here (targets of direct and socks5://
+	// connections, proxy host names). nil: net.DefaultResolver.
+	Resolver Resolver
+
+	// DialContext opens TCP (and, for Tor, unix) connections. Its address is
+	// always an IP literal with a port, or a socket path. nil: a net.Dialer.
+	DialContext func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// route is how one hop is connected.
+type route struct {
+	tor   bool
+	proxy *Proxy // nil when direct (and for Tor)
+}
+
+// remoteDNS reports whether the target's name goes to the proxy.
+func (r route) remoteDNS() bool { return r.tor || r.proxy != nil && r.proxy.RemoteDNS }
+
+// route decides how to connect to u. prev is the proxy of the previous hop:
+// when the settings give no proxy for u but the fetch was proxied so far, it
+// stays proxied unless a no-proxy list names u's host.
+func (d *Dialer) route(u *url.URL, prev *Proxy) (route, error) {
+	if d.Tor != nil {
+		return route{tor: true}, nil
+	}
+	p, err := d.Proxy.For(u)
+	if err != nil {
+		return route{}, err
+	}
+	if p == nil && prev != nil && !d.Proxy.excluded(u) {
+		p = prev
+	}
+	return route{proxy: p}, nil
+}
+
+func (d *Dialer) resolver() Resolver {
+	if d.Resolver != nil {
+		return d.Resolver
+	}
+	return net.DefaultResolver
+}
+
+func (d *Dialer) network() string {
+	if d.Network == "" {
+		return "tcp"
+	}
+	return d.Network
+}
+
+func (d *Dialer) dialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if d.DialContext != nil {
+		return d.DialContext(ctx, network, address)
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, address)
+}
+
+// isOnion reports whether host is under .onion (RFC 7686), which must never
+// be looked up in DNS.
+func isOnion(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	return h == "onion" || strings.HasSuffix(h, ".onion")
+}
+
+// lookup resolves host here and keeps the addresses of the Dialer's family.
+// An IP literal is returned as is, without asking the resolver.
+func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
+	var ips []net.IP
+	if ip := net.ParseIP(host); ip != nil {
+		ips = []net.IP{ip}
+	} else {
+		addrs, err := d.resolver().LookupIPAddr(ctx, host)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			ips = append(ips, a.IP)
+		}
+	}
+	var kept []net.IP
+	for _, ip := range ips {
+		v4 := ip.To4() != nil
+		if d.network() == "tcp4" && !v4 || d.network() == "tcp6" && v4 {
+			continue
+		}
+		kept = append(kept, ip)
+	}
+	if len(kept) == 0 {
+		fam := "IPv4"
+		if d.network() == "tcp6" {
+			fam = "IPv6"
+		}
+		return nil, &net.DNSError{Err: "no " + fam + " address", Name: host, IsNotFound: true}
+	}
+	return kept, nil
+}
+
+// dnsReason words a resolver error briefly.
+func dnsReason(err error) string {
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		switch {
+		case de.IsNotFound:
+			return "no such name"
+		case de.IsTimeout:
+			return "timed out"
+		}
+		return de.Err
+	}
+	return err.Error()
+}
+
+// connReason words a dial error briefly: "connection refused".
+func connReason(err error) string {
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &errno):
+		return errno.Error()
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}
+
+// conn is an open connection to the target (or the tunnel to it).
+type conn struct {
+	net.Conn        // raw connection, positioned after any SOCKS handshake
+	peer     string // remote IP (the proxy's when proxied)
+	port     int    // remote port
+	local    net.Addr
+}
+
+// connect opens the connection for one hop to host:port along rt.
+func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, port int) (*conn, error) {
+	d := f.dialer
+	if isOnion(host) && !rt.remoteDNS() {
+		how := "without a proxy"
+		if rt.proxy != nil {
+			how = "through " + rt.proxy.String() + ", which resolves names here"
+		}
+		return nil, errorf(ErrResolve, nil, "refusing to resolve %s %s: .onion names are not in DNS (RFC 7686)", host, how).
+			withHint("use --tor, or -x socks5h://HOST:PORT so that Tor resolves the name")
+	}
+	if rt.remoteDNS() {
+		f.emit(Event{Kind: EvResolve, Host: host, Remote: true})
+		if rt.tor {
+			return f.connectTor(ctx, h, host, port)
+		}
+		return f.connectSOCKS(ctx, h, rt.proxy, host, port)
+	}
+
+	ips, err := d.lookup(ctx, host)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, f.timeoutError(ctx, err)
+		}
+		return nil, errorf(ErrResolve, err, "could not resolve host: %s (%s)", host, dnsReason(err))
+	}
+	h.tim.NameLookup = h.since()
+	f.emit(Event{Kind: EvResolve, Host: host, Addrs: ips})
+	if rt.proxy != nil {
+		return f.connectSOCKS(ctx, h, rt.proxy, ips[0].String(), port)
+	}
+
+	var errs []error
+	for _, ip := range ips {
+		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
+		f.emit(Event{Kind: EvInfo, Info: "trying " + addr})
+		c, err := f.dialTCP(ctx, h, addr, host)
+		if err == nil {
+			return &conn{Conn: c, peer: ip.String(), port: port, local: c.LocalAddr()}, nil
+		}
+		errs = append(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	err = errors.Join(errs...)
+	if ctx.Err() != nil {
+		return nil, f.timeoutError(ctx, err)
+	}
+	return nil, errorf(ErrConnect, err, "failed to connect to %s port %d after %d ms: %s",
+		host, port, h.since().Milliseconds(), connReason(errs[len(errs)-1]))
+}
+
+// dialTCP dials address (an IP literal and port), records the connect time
+// and reports the connection. name is what was asked for, for the event.
+func (f *fetcher) dialTCP(ctx context.Context, h *hop, address, name string) (net.Conn, error) {
+	c, err := f.dialer.dialContext(ctx, f.dialer.network(), address)
+	if err != nil {
+		return nil, err
+	}
+	h.tim.Connect = h.since()
+	f.emit(Event{Kind: EvConnect, Host: name, Local: c.LocalAddr(), Peer: c.RemoteAddr()})
+	return c, nil
+}
+
+// proxyDial is the socks.Config.Dial for a proxy reached over TCP: it
+// resolves the proxy's name here (a proxy is not the target) and dials it.
+func (f *fetcher) proxyDial(h *hop, what string) func(ctx context.Context, network, address string) (net.Conn, error) {
+	return func(ctx context.Context, network, address string) (net.Conn, error) {
+		if network == "unix" {
+			f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at unix:" + address})
+			c, err := f.dialer.dialContext(ctx, network, address)
+			if err != nil {
+				return nil, err
+			}
+			h.tim.Connect = h.since()
+			f.emit(Event{Kind: EvConnect, Host: what, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Info: what})
+			return c, nil
+		}
+		host, port, err := net.SplitHostPort(address)
+		if err != nil {
+			return nil, err
+		}
+		ips, err := f.dialer.lookup(ctx, host)
+		if err != nil {
+			return nil, err
+		}
+		var errs []error
+		for _, ip := range ips {
+			a := net.JoinHostPort(ip.String(), port)
+			f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at " + a})
+			c, err := f.dialer.dialContext(ctx, f.dialer.network(), a)
+			if err == nil {
+				h.tim.Connect = h.since()
+				f.emit(Event{Kind: EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Info: what})
+				return c, nil
+			}
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		return nil, errors.Join(errs...)
+	}
+}
+
+// observeSOCKS turns the handshake messages into events.
+func (f *fetcher) observeSOCKS() func(socks.Message) {
+	if f.obs == nil {
+		return nil
+	}
+	return func(m socks.Message) {
+		k := EvSOCKSRecv
+		if m.Send {
+			k = EvSOCKSSend
+		}
+		f.emit(Event{Kind: k, Bytes: m.Bytes, Info: m.Meaning})
+	}
+}
+
+// connectSOCKS opens a tunnel to host:port through proxy p. host is a name
+// only with socks5h (it is then sent to the proxy as is).
+func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host string, port int) (*conn, error) {
+	cfg := socks.Config{
+		Proxy:   socks.Addr{Network: "tcp", Address: p.Addr()},
+		Dial:    f.proxyDial(h, "SOCKS5 proxy"),
+		Observe: f.observeSOCKS(),
+	}
+	if p.HasAuth {
+		cfg.Auth = &socks.Auth{User: p.User, Password: p.Password}
+	}
+	if f.dialer.NewCircuit {
+		cfg.Auth = socks.NewCircuitAuth()
+	}
+	c, err := socks.Connect(ctx, cfg, host, port)
+	if err != nil {
+		return nil, f.socksError(ctx, err)
+	}
+	return f.tunnelOpen(h, c, host, port), nil
+}
+
+// connectTor opens a tunnel to host:port through Tor; the name always goes
+// to Tor.
+func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int) (*conn, error) {
+	addrs, explicit, err := socks.TorAddrs(f.dialer.Tor.Addr, f.dialer.Tor.Env)
+	if err != nil {
+		return nil, errorf(ErrUsage, err, "%v", err).withHint("give --tor-addr HOST:PORT or --tor-addr unix:/path/to/socket")
+	}
+	if !explicit && len(addrs) > 1 {
+		names := make([]string, len(addrs))
+		for i, a := range addrs {
+			names[i] = a.String()
+		}
+		f.emit(Event{Kind: EvInfo, Info: "looking for Tor at " + strings.Join(names, ", then ")})
+	}
+	cfg := socks.Config{
+		Dial:    f.proxyDial(h, "Tor"),
+		Observe: f.observeSOCKS(),
+		Tor:     true,
+	}
+	if f.dialer.NewCircuit {
+		cfg.Auth = socks.NewCircuitAuth()
+	}
+	c, used, err := socks.ConnectTor(ctx, addrs, cfg, host, port)
+	if err != nil {
+		return nil, f.socksError(ctx, err)
+	}
+	f.emit(Event{Kind: EvInfo, Info: "using Tor at " + used.String()})
+	return f.tunnelOpen(h, c, host, port), nil
+}
+
+// tunnelOpen records an open SOCKS tunnel.
+func (f *fetcher) tunnelOpen(h *hop, c net.Conn, host string, port int) *conn {
+	h.tim.ProxyConnect = h.since()
+	f.emit(Event{Kind: EvSOCKSDone, Host: host, Info: "tunnel open to " + net.JoinHostPort(host, strconv.Itoa(port))})
+	cn := &conn{Conn: c, local: c.LocalAddr()}
+	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+		cn.peer, cn.port = ta.IP.String(), ta.Port
+	}
+	return cn
+}
+
+// socksError turns a failure of socks.Connect into an *Error.
+func (f *fetcher) socksError(ctx context.Context, err error) error {
+	f.emit(Event{Kind: EvSOCKSDone, Err: err})
+	var se *socks.Error
+	if !errors.As(err, &se) {
+		return errorf(ErrProxy, err, "%v", err)
+	}
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+		e := f.timeoutError(ctx, err)
+		if e.Hint == "" {
+			e.Hint = se.Hint()
+		}
+		return e
+	}
+	kind := ErrProxy
+	switch se.Kind {
+	case socks.KindDial:
+		kind = ErrConnect
+		var de *net.DNSError
+		if errors.As(se.Err, &de) {
+			kind = ErrProxyResolve
+		}
+	case socks.KindUsage:
+		kind = ErrUsage
+	}
+	return (&Error{Kind: kind, Msg: se.Error(), Cause: err}).withHint(se.Hint())
+}
+
+// timeoutError describes an expired MaxTime or ConnectTimeout.
+func (f *fetcher) timeoutError(ctx context.Context, cause error) *Error {
+	ms := time.Since(f.start).Milliseconds()
+	if f.overall.Err() != nil {
+		return errorf(ErrTimeout, cause, "operation timed out after %d milliseconds with %d bytes received", ms, f.received)
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(cause, context.DeadlineExceeded) || errors.Is(cause, os.ErrDeadlineExceeded) {
+		return errorf(ErrTimeout, cause, "connection timed out after %d milliseconds", ms)
+	}
+	return errorf(ErrTimeout, cause, "operation aborted after %d milliseconds: %v", ms, cause)
+}
+
+// String of a route, for -v.
+func (r route) String() string {
+	switch {
+	case r.tor:
+		return "Tor"
+	case r.proxy != nil:
+		return r.proxy.String()
+	}
+	return "direct"
+}
+
+var _ = fmt.Sprint

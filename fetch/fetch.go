@@ -1,0 +1,500 @@
+package fetch
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"sockfetch/rawhttp"
+)
+
+// Request says what to fetch and how. The zero value of each option is
+// curl's default.
+type Request struct {
+	URL         string          // absolute http:// or https:// URL
+	Method      string          // "" means GET, or POST when Body is not nil
+	Fields      []rawhttp.Field // the user's header fields in order; an empty Value removes a default
+	Body        []byte          // request body, sent with Content-Length; nil for none
+	ContentType string          // Content-Type for Body unless Fields name one; dropped with the body on a redirect to GET
+	UserAgent   string          // default User-Agent; "" sends none
+	HTTP10      bool            // send HTTP/1.0
+
+	Follow         bool          // follow redirects (-L)
+	MaxRedirects   int           // redirects allowed with Follow; negative: no limit
+	MaxTime        time.Duration // the whole operation, redirects included; 0: none
+	ConnectTimeout time.Duration // per hop: TCP, SOCKS and TLS; 0: none
+	MaxFileSize    int64         // largest body accepted; 0: no limit
+	Fail           bool          // status >= 400 is ErrHTTPStatus and no body is written (-f)
+	Compressed     bool          // ask for gzip or deflate and decode the body
+
+	Insecure bool   // skip certificate verification (-k)
+	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
+
+	Dialer  *Dialer     // how to connect; nil: directly
+	Observe func(Event) // receives every step; nil: nothing is recorded
+}
+
+// Output says where the response goes.
+type Output struct {
+	Body    io.Writer // the body of the last response (and the heads with Include)
+	Include bool      // also write every head received to Body (-i, -I)
+	Headers io.Writer // every head received (-D); nil for none
+}
+
+// Result describes a fetch, complete or not, for -w.
+type Result struct {
+	URL         string            // the last URL requested (url_effective)
+	Method      string            // the last request's method
+	Status      int               // the last response's status code; 0 when none arrived
+	Response    *rawhttp.Response // the last response head; nil when none arrived
+	Redirects   int               // redirects followed
+	Connects    int               // connections opened
+	Timings     Timings           // curl's sums over all hops; Total is the whole operation
+	BodySize    int64             // body bytes received (after chunk decoding, before content decoding)
+	HeadSize    int64             // head bytes received, all hops, 1xx included
+	RequestSize int64             // request bytes sent (heads and bodies), all hops
+	UploadSize  int64             // request body bytes sent, all hops
+	RemoteIP    string            // the last connection's peer (the proxy's when proxied)
+	RemotePort  int
+	LocalIP     string
+	LocalPort   int
+	Route       string // "direct", "Tor" or the proxy URL without its password
+}
+
+// Default limits.
+const (
+	DefaultMaxRedirects = 10        // a safer bound than curl's 50
+	plainBufSize        = 32 << 10  // read buffer for a plain TCP connection
+	tlsBufSize          = 64 << 10  // read buffer over TLS (records are up to 16 KiB)
+	copyBufSize         = 128 << 10 // body copy buffer
+)
+
+// fetcher is the state of one Fetch.
+type fetcher struct {
+	req       *Request
+	out       Output
+	dialer    *Dialer
+	obs       func(Event)
+	start     time.Time
+	overall   context.Context // MaxTime
+	received  int64           // body bytes of the current hop, for timeout messages
+	sent      int64           // wire totals, counted when observing
+	recv      int64
+	tlsConf   *tls.Config
+	prevProxy *Proxy
+	origin    string // scheme://host:port of the first URL: credentials go only there
+}
+
+// hop is the state of one request and response.
+type hop struct {
+	start time.Time
+	tim   Timings
+}
+
+func (h *hop) since() time.Duration { return time.Since(h.start) }
+
+// emit reports e to the observer.
+func (f *fetcher) emit(e Event) {
+	if f.obs == nil {
+		return
+	}
+	e.At = time.Since(f.start)
+	f.obs(e)
+}
+
+// Fetch fetches req.URL, follows redirects when asked, and writes the
+// response to out. It returns a Result even on failure (for -w); every error
+// is an *Error wrapping one of the package's sentinel errors.
+func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
+	f := &fetcher{req: req, out: out, dialer: req.Dialer, obs: req.Observe, start: time.Now()}
+	if f.dialer == nil {
+		f.dialer = &Dialer{}
+	}
+	if out.Body == nil {
+		f.out.Body = io.Discard
+	}
+	if req.MaxTime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.MaxTime)
+		defer cancel()
+	}
+	f.overall = ctx
+	res := &Result{}
+	err := f.run(ctx, res)
+	res.Timings.Total = time.Since(f.start)
+	if f.obs != nil {
+		tim := res.Timings
+		f.emit(Event{Kind: EvDone, URL: res.URL, Timings: &tim, Sent: f.sent, Recv: f.recv, Size: res.BodySize, Err: err})
+	}
+	return res, err
+}
+
+// run makes each hop in turn.
+func (f *fetcher) run(ctx context.Context, res *Result) error {
+	u, err := parseURL(f.req.URL)
+	if err != nil {
+		res.URL = f.req.URL
+		return err
+	}
+	f.origin = origin(u)
+	method := f.req.Method
+	if method == "" {
+		method = "GET"
+		if f.req.Body != nil {
+			method = "POST"
+		}
+	}
+	body, ctype := f.req.Body, f.req.ContentType
+	for {
+		res.URL, res.Method = u.String(), method
+		next, status, err := f.hop(ctx, res, u, method, body, ctype)
+		if err != nil || next == nil {
+			return err
+		}
+		if f.req.MaxRedirects >= 0 && res.Redirects >= f.req.MaxRedirects {
+			return errorf(ErrTooManyRedirects, nil, "maximum (%d) redirects followed", f.req.MaxRedirects).
+				withHint("raise the limit with --max-redirs N (-1 for none)")
+		}
+		res.Redirects++
+		switch {
+		case status == 303 && method != "HEAD",
+			(status == 301 || status == 302) && method == "POST":
+			method, body, ctype = "GET", nil, ""
+		}
+		if _, err := parseURL(next.String()); err != nil {
+			return err
+		}
+		u = next
+	}
+}
+
+// parseURL parses an absolute http or https URL.
+func parseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, errorf(ErrBadURL, err, "malformed URL %s: %v", quote(s), err)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, errorf(ErrUnsupportedScheme, nil, "protocol %q not supported", u.Scheme).
+			withHint("sockfetch fetches http:// and https:// URLs")
+	}
+	if u.Hostname() == "" {
+		return nil, errorf(ErrBadURL, nil, "malformed URL %s: no host", quote(s))
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, errorf(ErrBadURL, nil, "malformed URL %s: bad port %q", quote(s), p)
+		}
+	}
+	return u, nil
+}
+
+// quote quotes s for a message, capped at 80 bytes.
+func quote(s string) string {
+	if len(s) > 80 {
+		return strconv.Quote(s[:80]) + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// hostPort returns u's host (without brackets) and port.
+func hostPort(u *url.URL) (string, int) {
+	if p := u.Port(); p != "" {
+		n, _ := strconv.Atoi(p)
+		return u.Hostname(), n
+	}
+	if u.Scheme == "https" {
+		return u.Hostname(), 443
+	}
+	return u.Hostname(), 80
+}
+
+func origin(u *url.URL) string {
+	h, p := hostPort(u)
+	return u.Scheme + "://" + strings.ToLower(h) + ":" + strconv.Itoa(p)
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+// hop makes one request. It returns the next URL when the response is a
+// redirect to follow, and the response's status.
+func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method string, body []byte, ctype string) (next *url.URL, status int, err error) {
+	h := &hop{start: time.Now()}
+	f.received = 0
+	defer func() { res.Timings.add(&h.tim, h.since()) }()
+	f.emit(Event{Kind: EvStart, URL: u.String()})
+
+	host, port := hostPort(u)
+	rt, err := f.dialer.route(u, f.prevProxy)
+	if err != nil {
+		return nil, 0, err
+	}
+	if rt.proxy != nil {
+		f.prevProxy = rt.proxy
+	}
+	res.Route = rt.String()
+	if f.obs != nil && rt.proxy != nil {
+		f.emit(Event{Kind: EvInfo, Info: "proxy " + rt.proxy.String() + " (from " + rt.proxy.From + ")"})
+	}
+
+	cctx := ctx
+	if f.req.ConnectTimeout > 0 {
+		var cancel context.CancelFunc
+		cctx, cancel = context.WithTimeout(ctx, f.req.ConnectTimeout)
+		defer cancel()
+	}
+	c, err := f.connect(cctx, h, rt, host, port)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer c.Close()
+	res.Connects++
+	res.RemoteIP, res.RemotePort = c.peer, c.port
+	if ta, ok := c.local.(*net.TCPAddr); ok {
+		res.LocalIP, res.LocalPort = ta.IP.String(), ta.Port
+	}
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	// The stream: the raw connection, counted when observing, under TLS
+	// for https.
+	var (
+		stream net.Conn = c.Conn
+		cc     *countConn
+	)
+	if f.obs != nil {
+		cc = &countConn{Conn: c.Conn}
+		stream = cc
+		defer func() { f.sent += cc.sent; f.recv += cc.recv }()
+	}
+	isTLS := u.Scheme == "https"
+	if isTLS {
+		tc, err := f.handshake(cctx, stream, host)
+		if err != nil {
+			return nil, 0, err
+		}
+		stream = tc
+		h.tim.AppConnect = h.since()
+	}
+	if cctx.Err() != nil {
+		return nil, 0, f.timeoutError(cctx, cctx.Err())
+	}
+
+	wire, headLen, err := f.buildRequest(u, host, port, method, body, ctype)
+	if err != nil {
+		return nil, 0, err
+	}
+	h.tim.PreTransfer = h.since()
+	if _, err := stream.Write(wire); err != nil {
+		return nil, 0, f.netError(ctx, ErrSend, err, "failed sending the request")
+	}
+	res.RequestSize += int64(len(wire))
+	res.UploadSize += int64(len(body))
+	f.emit(Event{Kind: EvRequest, Bytes: wire, Size: int64(headLen)})
+
+	// The response.
+	var src io.Reader = stream
+	var tee *recvTee
+	if f.obs != nil {
+		tee = &recvTee{r: stream, f: f}
+		src = tee
+	}
+	size := plainBufSize
+	if isTLS {
+		size = tlsBufSize
+	}
+	br := bufio.NewReaderSize(src, size)
+	rd := rawhttp.NewReader(br)
+	if f.obs != nil {
+		rd.Observe = func(e rawhttp.Event) { f.emit(Event{Kind: EvHTTP, HTTP: &e}) }
+	}
+	if _, err := br.Peek(1); err == nil {
+		h.tim.StartTransfer = h.since()
+	}
+	resp, err := rd.ReadResponse(nil, method)
+	if err != nil {
+		return nil, 0, f.readError(ctx, err, true)
+	}
+	if h.tim.StartTransfer == 0 {
+		h.tim.StartTransfer = h.since()
+	}
+	res.Status, res.Response = resp.Status, resp
+	if err := f.heads(res, resp); err != nil {
+		return nil, resp.Status, err
+	}
+	if tee != nil {
+		tee.on = true
+		if n := br.Buffered(); n > 0 {
+			b, _ := br.Peek(n)
+			f.emit(Event{Kind: EvRecvData, Bytes: b})
+		}
+	}
+
+	if f.req.Follow && isRedirect(resp.Status) {
+		if loc := resp.Get("Location"); loc != "" {
+			next, err := u.Parse(loc)
+			if err != nil {
+				return nil, resp.Status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), resp.Status)
+			}
+			next.Fragment, next.RawFragment = "", ""
+			if f.obs != nil {
+				f.emit(Event{Kind: EvRedirect, URL: next.String(), Info: fmt.Sprintf("%d %s: Location: %s", resp.Status, resp.Reason, loc)})
+			}
+			return next, resp.Status, nil
+		}
+	}
+	if f.req.Fail && resp.Status >= 400 {
+		return nil, resp.Status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", resp.Status)
+	}
+	if f.out.Include {
+		if err := f.writeHeads(f.out.Body, resp); err != nil {
+			return nil, resp.Status, err
+		}
+	}
+	n, err := f.body(ctx, c, isTLS, br, rd, resp)
+	res.BodySize = n
+	return nil, resp.Status, err
+}
+
+// heads reports the heads of resp (1xx first) and writes them to -D.
+func (f *fetcher) heads(res *Result, resp *rawhttp.Response) error {
+	for _, r := range resp.Interim {
+		res.HeadSize += int64(len(r.Head))
+		f.emit(Event{Kind: EvRecvHead, Bytes: r.Head, Info: strconv.Itoa(r.Status)})
+	}
+	res.HeadSize += int64(len(resp.Head))
+	f.emit(Event{Kind: EvRecvHead, Bytes: resp.Head, Info: strconv.Itoa(resp.Status)})
+	if f.out.Headers != nil {
+		return f.writeHeads(f.out.Headers, resp)
+	}
+	return nil
+}
+
+// writeHeads writes every head of resp (1xx first) to w.
+func (f *fetcher) writeHeads(w io.Writer, resp *rawhttp.Response) error {
+	for _, r := range resp.Interim {
+		if _, err := w.Write(r.Head); err != nil {
+			return writeError(err)
+		}
+	}
+	if _, err := w.Write(resp.Head); err != nil {
+		return writeError(err)
+	}
+	return nil
+}
+
+func writeError(err error) *Error {
+	return errorf(ErrWrite, err, "failed writing output: %v", unwrapPath(err))
+}
+
+// buildRequest returns the request's bytes and the length of its head.
+func (f *fetcher) buildRequest(u *url.URL, host string, port int, method string, body []byte, ctype string) ([]byte, int, error) {
+	var extra []rawhttp.Field
+	sameOrigin := origin(u) == f.origin
+	has := func(name string) bool {
+		for _, fl := range f.req.Fields {
+			if strings.EqualFold(fl.Name, name) {
+				return true
+			}
+		}
+		return false
+	}
+	if u.User != nil && sameOrigin && !has("Authorization") {
+		pass, _ := u.User.Password()
+		extra = append(extra, rawhttp.Field{Name: "Authorization", Value: basicAuth(u.User.Username(), pass)})
+	}
+	if f.req.Compressed && !has("Accept-Encoding") {
+		extra = append(extra, rawhttp.Field{Name: "Accept-Encoding", Value: "deflate, gzip"})
+	}
+	if body != nil && ctype != "" && !has("Content-Type") {
+		extra = append(extra, rawhttp.Field{Name: "Content-Type", Value: ctype})
+	}
+	fields := extra
+	for _, fl := range f.req.Fields {
+		if !sameOrigin && (strings.EqualFold(fl.Name, "Authorization") || strings.EqualFold(fl.Name, "Cookie")) {
+			continue
+		}
+		fields = append(fields, fl)
+	}
+	target := u.RequestURI()
+	if u.Opaque == "" && !strings.HasPrefix(target, "/") {
+		target = "/" + target
+	}
+	q := rawhttp.Request{
+		Method:    method,
+		Target:    target,
+		Host:      rawhttp.HostValue(u.Scheme, host, port),
+		HTTP10:    f.req.HTTP10,
+		UserAgent: f.req.UserAgent,
+		Fields:    fields,
+		Body:      body,
+	}
+	wire, err := q.Append(make([]byte, 0, 512+len(body)))
+	if err != nil {
+		return nil, 0, errorf(ErrUsage, err, "cannot send the request: %v", strings.TrimPrefix(err.Error(), "rawhttp: "))
+	}
+	return wire, len(wire) - len(body), nil
+}
+
+// add adds one hop's timings to t, as curl sums them over redirects.
+func (t *Timings) add(h *Timings, total time.Duration) {
+	t.NameLookup += h.NameLookup
+	t.Connect += h.Connect
+	t.ProxyConnect += h.ProxyConnect
+	t.AppConnect += h.AppConnect
+	t.PreTransfer += h.PreTransfer
+	t.StartTransfer += h.StartTransfer
+	t.Total += total
+}
+
+// countConn counts the bytes written to and read from a connection.
+type countConn struct {
+	net.Conn
+	sent, recv int64
+}
+
+func (c *countConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.recv += int64(n)
+	return n, err
+}
+
+func (c *countConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.sent += int64(n)
+	return n, err
+}
+
+// recvTee reports the bytes read after the head as EvRecvData.
+type recvTee struct {
+	r  io.Reader
+	f  *fetcher
+	on bool
+}
+
+func (t *recvTee) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if t.on && n > 0 {
+		t.f.emit(Event{Kind: EvRecvData, Bytes: p[:n]})
+	}
+	return n, err
+}

@@ -163,8 +163,11 @@ func replyWords(code byte, tor bool, host string) (what, hint string) {
 	}
 	switch code {
 	case ReplyGeneralFailure, ReplyHostUnreachable:
-		if tor && onion {
+		switch {
+		case tor && onion:
 			hint = hintExtErr
+		case onion:
+			hint = "only Tor reaches .onion names; if this proxy is Tor, add ExtendedErrors to its SocksPort to learn why"
 		}
 	case ReplyNotAllowed:
 		if !tor {
@@ -185,7 +188,7 @@ func replyWords(code byte, tor bool, host string) (what, hint string) {
 	case ReplyTorBadAuth:
 		hint = "the client authorization key in ClientOnionAuthDir is wrong for this onion service"
 	case ReplyTorBadAddress:
-		hint = "a v3 onion address is 56 characters (a–z, 2–7) followed by .onion"
+		hint = "check the address: a v3 onion address is 56 characters (a–z, 2–7, ending in a checksum) followed by .onion"
 	case ReplyTorIntroTimedOut:
 		hint = "the onion service did not answer in time; try again"
 	}

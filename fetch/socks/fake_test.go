@@ -41,6 +41,7 @@ func TestReplyCodes(t *testing.T) {
 		{0x06, false, "example.test", "TTL expired (SOCKS5 reply 0x06)", ""},
 		{0x07, false, "example.test", "command not supported (SOCKS5 reply 0x07)", ""},
 		{0x08, false, "example.test", "address type not supported (SOCKS5 reply 0x08)", "the proxy does not take this kind of address"},
+		{0x04, false, "aaaa.onion", "host unreachable (SOCKS5 reply 0x04)", "only Tor reaches .onion names; if this proxy is Tor, add ExtendedErrors to its SocksPort to learn why"},
 		{0x09, false, "example.test", "unknown reply code 0x09 (SOCKS5 reply 0x09)", ""},
 		{0xF0, false, "aaaa.onion", "onion service descriptor not found (Tor extended error 0xF0)", "the onion service is offline, or the address is mistyped"},
 		{0xF1, false, "aaaa.onion", "onion service descriptor invalid (Tor extended error 0xF1)", "the onion service published a descriptor Tor cannot use; try again later"},
@@ -48,7 +49,7 @@ func TestReplyCodes(t *testing.T) {
 		{0xF3, false, "aaaa.onion", "onion service rendezvous failed (Tor extended error 0xF3)", "try again; the rendezvous circuit failed"},
 		{0xF4, false, "aaaa.onion", "onion service missing client authorization (Tor extended error 0xF4)", "this onion service needs client authorization: put its key in tor's ClientOnionAuthDir"},
 		{0xF5, false, "aaaa.onion", "onion service wrong client authorization (Tor extended error 0xF5)", "the client authorization key in ClientOnionAuthDir is wrong for this onion service"},
-		{0xF6, false, "abc.onion", "invalid onion address (Tor extended error 0xF6)", "a v3 onion address is 56 characters (a–z, 2–7) followed by .onion"},
+		{0xF6, false, "abc.onion", "invalid onion address (Tor extended error 0xF6)", "check the address: a v3 onion address is 56 characters (a–z, 2–7, ending in a checksum) followed by .onion"},
 		{0xF7, false, "aaaa.onion", "onion service introduction timed out (Tor extended error 0xF7)", "the onion service did not answer in time; try again"},
 		// Known to be Tor (--tor): Tor's meaning of the RFC codes.
 		{0x01, true, "example.test", "general failure: Tor could not connect; the exit may have refused, or the target port is closed (SOCKS5 reply 0x01)", ""},
@@ -56,7 +57,7 @@ func TestReplyCodes(t *testing.T) {
 		{0x04, true, "example.test", "host unreachable: the exit could not resolve the name or reach the host (SOCKS5 reply 0x04)", ""},
 		{0x04, true, "aaaa.ONION.", "onion service unreachable, reason unknown (SOCKS5 reply 0x04)", hintExtErr},
 		{0x05, true, "example.test", "connection refused by the target (the exit reached the host; the port is closed) (SOCKS5 reply 0x05)", ""},
-		{0xF6, true, "abc.onion", "invalid onion address (Tor extended error 0xF6)", "a v3 onion address is 56 characters (a–z, 2–7) followed by .onion"},
+		{0xF6, true, "abc.onion", "invalid onion address (Tor extended error 0xF6)", "check the address: a v3 onion address is 56 characters (a–z, 2–7, ending in a checksum) followed by .onion"},
 	}
 	for _, tt := range tests {
 		for _, observe := range []bool{false, true} {

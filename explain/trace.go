@@ -1,0 +1,223 @@
+package explain
+
+import (
+	"bufio"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"sockfetch/fetch"
+)
+
+// Trace writes curl's --trace (hex and text) or --trace-ascii (text only)
+// layout: "== Info:" lines, "=> Send header, 78 bytes (0x4e)" records
+// followed by a dump, one "<= Recv header" record per received header line,
+// "<= Recv data" for the body as it came off the wire (TLS payload
+// decrypted, as curl records it). Beyond curl, the SOCKS5 handshake is
+// recorded as "=> Send SOCKS" and "<= Recv SOCKS". Each event is flushed as
+// it is written, so a trace to "%" (stderr) interleaves with other output.
+type Trace struct {
+	bw       *bufio.Writer
+	ascii    bool
+	withTime bool
+	now      func() time.Time // the clock for --trace-time; tests replace it
+
+	host    string // the URL's host, for "Connected to"
+	port    string
+	remote  bool // the name goes to the proxy
+	proxied bool
+	socks   int // SOCKS records written in this hop
+}
+
+// NewTrace returns a Trace writing to w: curl's --trace layout, or its
+// --trace-ascii layout when ascii is set; withTime prefixes each record with
+// the wall-clock time as --trace-time does ("15:04:05.000000 ").
+func NewTrace(w io.Writer, ascii, withTime bool) *Trace {
+	return &Trace{bw: bufio.NewWriter(w), ascii: ascii, withTime: withTime, now: time.Now}
+}
+
+// Observe writes the records for e.
+func (t *Trace) Observe(e fetch.Event) {
+	switch e.Kind {
+	case fetch.EvStart:
+		t.remote, t.proxied, t.socks = false, false, 0
+		t.host, t.port = "", ""
+		if u, err := url.Parse(e.URL); err == nil {
+			t.host, t.port = u.Hostname(), u.Port()
+			if t.port == "" {
+				t.port = "80"
+				if u.Scheme == "https" {
+					t.port = "443"
+				}
+			}
+		}
+	case fetch.EvResolve:
+		t.remote = e.Remote
+	case fetch.EvLock, fetch.EvInfo:
+		t.info(e.Info)
+	case fetch.EvConnect:
+		t.connect(e)
+	case fetch.EvSOCKSSend:
+		if t.socks == 0 {
+			how := "locally resolved"
+			if t.remote {
+				how = "remotely resolved"
+			}
+			t.info(fmt.Sprintf("SOCKS5 connect to %s (%s)", net.JoinHostPort(t.host, t.port), how))
+		}
+		t.socks++
+		t.dump("=> Send SOCKS", e.Bytes)
+	case fetch.EvSOCKSRecv:
+		t.socks++
+		t.dump("<= Recv SOCKS", e.Bytes)
+	case fetch.EvSOCKSDone:
+		if e.Err == nil {
+			t.info("SOCKS5 request granted.")
+		}
+	case fetch.EvTLS:
+		t.tls(e.TLS)
+	case fetch.EvRequest:
+		head := e.Bytes
+		if e.Size >= 0 && e.Size <= int64(len(head)) && e.Size > 0 {
+			head = head[:e.Size]
+		}
+		t.dump("=> Send header", head)
+		if body := e.Bytes[len(head):]; len(body) > 0 {
+			t.dump("=> Send data", body)
+		}
+	case fetch.EvRecvHead:
+		for _, ln := range splitLines(e.Bytes) {
+			t.dump("<= Recv header", ln)
+		}
+	case fetch.EvRecvData:
+		if len(e.Bytes) > 0 {
+			t.dump("<= Recv data", e.Bytes)
+		}
+	case fetch.EvRedirect:
+		t.info(fmt.Sprintf("Issue another request to this URL: '%s'", e.URL))
+	case fetch.EvDone:
+		if e.Err == nil {
+			t.info("Closing connection 0")
+		}
+	}
+	if e.Err != nil {
+		t.info(e.Err.Error())
+	}
+	t.bw.Flush()
+}
+
+// Close flushes the trace and returns the first write error. It does not
+// close the writer handed to NewTrace.
+func (t *Trace) Close() error { return t.bw.Flush() }
+
+// stamp returns the --trace-time prefix, or "".
+func (t *Trace) stamp() string {
+	if !t.withTime {
+		return ""
+	}
+	n := t.now()
+	return fmt.Sprintf("%02d:%02d:%02d.%06d ", n.Hour(), n.Minute(), n.Second(), n.Nanosecond()/1000)
+}
+
+// info writes "== Info: " lines, one per line of s.
+func (t *Trace) info(s string) {
+	if s == "" {
+		return
+	}
+	for _, ln := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		t.bw.WriteString(t.stamp() + "== Info: " + clean(ln) + "\n")
+	}
+}
+
+func (t *Trace) connect(e fetch.Event) {
+	ip, port := "", ""
+	if e.Peer != nil {
+		ip, port, _ = net.SplitHostPort(e.Peer.String())
+	}
+	if e.Err != nil {
+		return
+	}
+	name := t.host
+	if t.proxied || t.remote || port != t.port {
+		// The connection goes to the proxy, known here only by address.
+		t.proxied = true
+		name = ip
+	}
+	t.info(fmt.Sprintf("  Trying %s...", net.JoinHostPort(ip, port)))
+	t.info(fmt.Sprintf("Connected to %s (%s) port %s (#0)", name, ip, port))
+}
+
+func (t *Trace) tls(cs *tls.ConnectionState) {
+	if cs == nil {
+		return
+	}
+	t.info(fmt.Sprintf("SSL connection using %s / %s", strings.ReplaceAll(tls.VersionName(cs.Version), " ", "v"), tls.CipherSuiteName(cs.CipherSuite)))
+	if cs.NegotiatedProtocol != "" {
+		t.info("ALPN: server accepted " + cs.NegotiatedProtocol)
+	} else {
+		t.info("ALPN: server did not agree on a protocol. Uses default.")
+	}
+	if len(cs.PeerCertificates) == 0 {
+		return
+	}
+	c := cs.PeerCertificates[0]
+	const layout = "Jan  2 15:04:05 2006 GMT"
+	t.info("Server certificate:")
+	t.info(" subject: " + c.Subject.String())
+	t.info(" start date: " + c.NotBefore.UTC().Format(layout))
+	t.info(" expire date: " + c.NotAfter.UTC().Format(layout))
+	t.info(" issuer: " + c.Issuer.String())
+	if len(cs.VerifiedChains) > 0 {
+		t.info(" SSL certificate verify ok.")
+	} else {
+		t.info(" SSL certificate verify result: not verified (--insecure), continuing anyway.")
+	}
+}
+
+// dump writes one record as curl's tool_cb_dbg.c does: the header line,
+// then rows of 16 bytes in hex and text (--trace), or of up to 64
+// characters of text, broken after each CR LF (--trace-ascii). Bytes
+// outside printable ASCII print as '.'.
+func (t *Trace) dump(text string, b []byte) {
+	size := len(b)
+	fmt.Fprintf(t.bw, "%s%s, %d bytes (0x%x)\n", t.stamp(), text, size, size)
+	width := 0x10
+	if t.ascii {
+		width = 0x40
+	}
+	for i := 0; i < size; i += width {
+		fmt.Fprintf(t.bw, "%04x: ", i)
+		if !t.ascii {
+			for c := 0; c < width; c++ {
+				if i+c < size {
+					fmt.Fprintf(t.bw, "%02x ", b[i+c])
+				} else {
+					t.bw.WriteString("   ")
+				}
+			}
+		}
+		for c := 0; c < width && i+c < size; c++ {
+			// In text mode a CR LF ends the row; the next row starts after it.
+			if t.ascii && i+c+1 < size && b[i+c] == '\r' && b[i+c+1] == '\n' {
+				i += c + 2 - width
+				break
+			}
+			ch := b[i+c]
+			if ch < 0x20 || ch >= 0x80 {
+				ch = '.'
+			}
+			t.bw.WriteByte(ch)
+			// A CR LF right after this byte also ends the row, so that a
+			// row exactly width long gets no extra empty row.
+			if t.ascii && i+c+2 < size && b[i+c+1] == '\r' && b[i+c+2] == '\n' {
+				i += c + 3 - width
+				break
+			}
+		}
+		t.bw.WriteByte('\n')
+	}
+}

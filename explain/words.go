@@ -1,0 +1,229 @@
+package explain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// statusText returns a status code in plain words.
+func statusText(code int) string {
+	switch code {
+	case 100:
+		return "Continue: go on, the real answer follows"
+	case 101:
+		return "Switching Protocols: the connection now speaks another protocol"
+	case 102:
+		return "Processing: still working, the real answer follows"
+	case 103:
+		return "Early Hints: links worth loading early; the real answer follows"
+	case 200:
+		return "OK: it worked, the body is what was asked for"
+	case 201:
+		return "Created: a new resource was made"
+	case 202:
+		return "Accepted: the work will be done later"
+	case 204:
+		return "No Content: it worked, and there is no body"
+	case 206:
+		return "Partial Content: only the part asked for"
+	case 301:
+		return "Moved Permanently: look at the Location field instead, from now on"
+	case 302:
+		return "Found: look at the Location field instead, this time"
+	case 303:
+		return "See Other: fetch the Location field's address with GET"
+	case 304:
+		return "Not Modified: the copy you have is still good; no body"
+	case 307:
+		return "Temporary Redirect: repeat the same request at the Location field's address"
+	case 308:
+		return "Permanent Redirect: repeat the same request at the Location field's address, from now on"
+	case 400:
+		return "Bad Request: the server did not understand the request"
+	case 401:
+		return "Unauthorized: credentials are needed"
+	case 403:
+		return "Forbidden: the server refuses"
+	case 404:
+		return "Not Found: nothing at that path"
+	case 405:
+		return "Method Not Allowed"
+	case 408:
+		return "Request Timeout: the request came too slowly"
+	case 429:
+		return "Too Many Requests: slow down"
+	case 500:
+		return "Internal Server Error: the server failed"
+	case 502:
+		return "Bad Gateway: a server behind this one failed"
+	case 503:
+		return "Service Unavailable: try again later"
+	case 504:
+		return "Gateway Timeout: a server behind this one did not answer in time"
+	}
+	switch code / 100 {
+	case 1:
+		return "an interim answer; the real one follows"
+	case 2:
+		return "success"
+	case 3:
+		return "a redirect: look elsewhere"
+	case 4:
+		return "the request was wrong (a client error)"
+	case 5:
+		return "the server failed (a server error)"
+	}
+	return "an unusual status code"
+}
+
+// responseFieldText explains a response header field in one line, or
+// returns "" for fields without an explanation.
+func responseFieldText(name, value string) string {
+	v := strings.TrimSpace(value)
+	switch strings.ToLower(name) {
+	case "content-length":
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return fmt.Sprintf("the body is exactly %s long", plural(n, "byte", "bytes"))
+		}
+		return "the length of the body in bytes"
+	case "transfer-encoding":
+		if strings.EqualFold(lastToken(v), "chunked") {
+			return "the body comes in chunks, each one preceded by its size; it decides where the body ends"
+		}
+		return "how the body was transformed for the trip"
+	case "connection":
+		switch strings.ToLower(v) {
+		case "close":
+			return "the server closes the connection after this response"
+		case "keep-alive":
+			return "the server may keep the connection open for another request"
+		}
+		return "options for this connection only"
+	case "content-type":
+		return "what kind of data the body is (" + mediaText(v) + ")"
+	case "content-encoding":
+		switch strings.ToLower(v) {
+		case "gzip", "x-gzip":
+			return "the body is compressed with gzip; it must be decompressed to be read"
+		case "br":
+			return "the body is compressed with Brotli; it must be decompressed to be read"
+		case "deflate":
+			return "the body is compressed with deflate; it must be decompressed to be read"
+		case "zstd":
+			return "the body is compressed with Zstandard; it must be decompressed to be read"
+		case "identity":
+			return "the body is not compressed"
+		}
+		return "how the body was compressed or otherwise encoded"
+	case "location":
+		return "the address to go to instead (with a 3xx redirect) or of what was created"
+	case "set-cookie":
+		return "asks the client to store a small piece of data (a cookie) and send it back next time"
+	case "cache-control":
+		return "rules for keeping a copy of this response (caching) and for how long"
+	case "date":
+		return "when the server made this response"
+	case "server":
+		return "the name of the server's software; just a label"
+	case "last-modified":
+		return "when the resource last changed"
+	case "etag":
+		return "a tag that changes when the resource changes"
+	case "expires":
+		return "after this time the copy is stale"
+	case "vary":
+		return "which request fields changed this answer"
+	case "trailer":
+		return "these fields will come after the body, as trailers"
+	case "keep-alive":
+		return "how long an idle connection is kept open"
+	case "content-range":
+		return "which part of the whole this body is"
+	case "accept-ranges":
+		return "whether parts of the resource can be asked for"
+	case "strict-transport-security":
+		return "use only https for this site from now on"
+	case "link":
+		return "links to related resources"
+	case "age":
+		return "seconds this answer has spent in a cache"
+	case "www-authenticate":
+		return "how to send credentials"
+	case "retry-after":
+		return "when to try again"
+	}
+	return ""
+}
+
+// requestFieldText explains a request header field we send.
+func requestFieldText(name, value string) string {
+	v := strings.TrimSpace(value)
+	switch strings.ToLower(name) {
+	case "host":
+		return "which site we want: one server can answer for many names"
+	case "user-agent":
+		return "the name of the program asking"
+	case "accept":
+		if v == "*/*" {
+			return "which kinds of data we accept: */* means anything"
+		}
+		return "which kinds of data we accept"
+	case "connection":
+		if strings.EqualFold(v, "close") {
+			return "please close the connection after the answer (we send only one request)"
+		}
+		return "options for this connection only"
+	case "content-length":
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return fmt.Sprintf("our body is exactly %s long", plural(n, "byte", "bytes"))
+		}
+		return "the length of our body"
+	case "content-type":
+		return "what kind of data our body is (" + mediaText(v) + ")"
+	case "accept-encoding":
+		return "the compressions we can undo"
+	case "authorization":
+		return "our credentials"
+	case "cookie":
+		return "cookies the server asked us to send back"
+	case "range":
+		return "we ask for a part only"
+	case "referer":
+		return "the page we came from"
+	}
+	return ""
+}
+
+// mediaText glosses a media type.
+func mediaText(v string) string {
+	t := strings.ToLower(strings.TrimSpace(strings.SplitN(v, ";", 2)[0]))
+	switch t {
+	case "text/html":
+		return "a web page"
+	case "text/plain":
+		return "plain text"
+	case "application/json":
+		return "JSON data"
+	case "text/css":
+		return "a style sheet"
+	case "application/javascript", "text/javascript":
+		return "a script"
+	case "application/octet-stream":
+		return "raw bytes"
+	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml":
+		return "an image"
+	}
+	if i := strings.IndexByte(t, '/'); i > 0 {
+		return "type/subtype: " + t[:i] + " data"
+	}
+	return "a media type"
+}
+
+// lastToken returns the last comma-separated element of a list value.
+func lastToken(v string) string {
+	if i := strings.LastIndexByte(v, ','); i >= 0 {
+		v = v[i+1:]
+	}
+	return strings.TrimSpace(v)
+}

@@ -49,9 +49,9 @@ type View struct {
 
 	// Sums over the hops before this one: fetch counts the wire bytes
 	// and sums the timings over all hops, as curl does.
-	hops                                          int
-	sumReqHead, sumReqBody                        int64
-	sumHead, sumBody, sumFraming                  int64
+	hops                         int
+	sumReqHead, sumReqBody       int64
+	sumHead, sumBody, sumFraming int64
 
 	done      bool
 	timings   fetch.Timings

@@ -151,7 +151,7 @@ func (c *ChunkedReader) readSize() error {
 		return c.malformed(start+int64(len(body)-len(rest)), ruleChunk, "invalid chunk size", line)
 	}
 	if k, msg := lineOK(rest); k >= 0 {
-		return c.malformed(start+int64(len(body)-len(rest)+k), ruleChunk, msg+" in chunk extension", line)
+		return c.malformed(start+int64(len(body)-len(rest)+k), ruleChunk, "chunk extension "+msg, line)
 	}
 	// Overhead allowance as in net/http: 16 bytes per chunk plus twice the
 	// data size; the rest counts against MaxChunkExtras.

@@ -129,10 +129,10 @@ const (
 // NUL anywhere in it. It returns the index of the bad byte, or -1.
 func lineOK(line []byte) (int, string) {
 	if i := bytes.IndexByte(line, '\r'); i >= 0 {
-		return i, "bare CR"
+		return i, "contains a bare CR"
 	}
 	if i := bytes.IndexByte(line, 0); i >= 0 {
-		return i, "NUL"
+		return i, "contains NUL"
 	}
 	return -1, ""
 }
@@ -158,7 +158,7 @@ func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields
 			return dst, i, protoErr(ErrMalformed, base+int64(i), ruleFoldFirst, "whitespace-preceded line before the first field", line)
 		}
 		if k, msg := lineOK(line); k >= 0 {
-			return dst, i, protoErr(ErrMalformed, base+int64(i+k), ruleFieldChars, msg+" in field line", line)
+			return dst, i, protoErr(ErrMalformed, base+int64(i+k), ruleFieldChars, "field line "+msg, line)
 		}
 		colon := bytes.IndexByte(line, ':')
 		if colon < 0 {
@@ -180,7 +180,7 @@ func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields
 				e := bytes.IndexByte(b[next:], '\n')
 				cont := trimCR(b[next : next+e])
 				if k, msg := lineOK(cont); k >= 0 {
-					return dst, i, protoErr(ErrMalformed, base+int64(next+k), ruleFieldChars, msg+" in field line", cont)
+					return dst, i, protoErr(ErrMalformed, base+int64(next+k), ruleFieldChars, "field line "+msg, cont)
 				}
 				if cont = trimOWS(cont); len(cont) > 0 {
 					if len(v) > 0 {

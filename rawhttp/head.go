@@ -9,35 +9,49 @@ import (
 // line and head limits as the bytes arrive, so that a hostile server is
 // stopped at the limit rather than at the end of its stream.
 type headScan struct {
-	line    int // index of the first byte of the current (incomplete) line
-	checked bool
+	line int // index of the first byte of the current (incomplete) line
 }
 
 // httpPrefix is how every status line begins.
 const httpPrefix = "HTTP/"
 
+// checkPrefix reports a first line that does not begin with "HTTP/". It is
+// called once the first line is complete, too long, or cut short by the end
+// of the stream, so that the bytes quoted do not depend on how the stream
+// was split into reads.
+func checkPrefix(b []byte, base int64) error {
+	n := min(len(b), len(httpPrefix))
+	if string(b[:n]) != httpPrefix[:n] {
+		return protoErr(ErrMalformed, base, ruleStatusLine, "not an HTTP/1.x response", firstLine(b))
+	}
+	return nil
+}
+
 // scan looks at b, the head bytes so far (starting at stream offset base),
 // and returns the length of the head once its empty line is in b, or 0.
 func (s *headScan) scan(b []byte, base int64, lim *Limits) (int, error) {
-	if !s.checked {
-		n := min(len(b), len(httpPrefix))
-		if string(b[:n]) != httpPrefix[:n] {
-			return 0, protoErr(ErrMalformed, base, ruleStatusLine, "not an HTTP/1.x response", firstLine(b))
-		}
-		s.checked = n == len(httpPrefix)
-	}
 	for {
 		i := bytes.IndexByte(b[s.line:], '\n')
 		if i < 0 {
-			if len(b)-s.line > lim.MaxLine {
-				return 0, limitErr(base+int64(s.line), "head line", lim.MaxLine, "Limits.MaxLine", b[s.line:])
-			}
-			if len(b) > lim.MaxHead {
+			if len(b)-s.line > lim.MaxLine || len(b) > lim.MaxHead {
+				if s.line == 0 {
+					if err := checkPrefix(b, base); err != nil {
+						return 0, err
+					}
+				}
+				if len(b)-s.line > lim.MaxLine {
+					return 0, limitErr(base+int64(s.line), "head line", lim.MaxLine, "Limits.MaxLine", b[s.line:])
+				}
 				return 0, limitErr(base, "head", lim.MaxHead, "Limits.MaxHead", nil)
 			}
 			return 0, nil
 		}
 		end := s.line + i + 1
+		if s.line == 0 {
+			if err := checkPrefix(b[:end], base); err != nil {
+				return 0, err
+			}
+		}
 		if i+1 > lim.MaxLine {
 			return 0, limitErr(base+int64(s.line), "head line", lim.MaxLine, "Limits.MaxLine", b[s.line:end])
 		}
@@ -78,7 +92,7 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 	n := r.br.Buffered()
 	if n == 0 {
 		if _, err := r.br.Peek(1); err != nil {
-			return nil, r.headEOF(err, base, 0, empty)
+			return nil, r.headEOF(err, base, nil, false, empty)
 		}
 		n = r.br.Buffered()
 	}
@@ -99,7 +113,8 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 			break
 		}
 		if _, err := r.br.Peek(n + 1); err != nil {
-			return nil, r.headEOF(err, base, n, false)
+			buf, _ = r.br.Peek(n) // Peek may have moved the bytes
+			return nil, r.headEOF(err, base, buf, s.line == 0, false)
 		}
 		n = r.br.Buffered()
 	}
@@ -114,7 +129,7 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 		r.scratch = append(r.scratch, line...)
 		r.off += int64(len(line))
 		if err != nil && err != bufio.ErrBufferFull {
-			return nil, r.headEOF(err, base, len(r.scratch), false)
+			return nil, r.headEOF(err, base, r.scratch, s.line == 0, false)
 		}
 		end, serr := s.scan(r.scratch, base, &r.lim)
 		if serr != nil {
@@ -131,13 +146,19 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 	}
 }
 
-// headEOF turns a read error after n head bytes into the error to return.
-func (r *Reader) headEOF(err error, base int64, n int, empty bool) error {
+// headEOF turns a read error after the head bytes b into the error to
+// return; first says that b is part of the first line.
+func (r *Reader) headEOF(err error, base int64, b []byte, first, empty bool) error {
 	if !isEOF(err) {
 		return err
 	}
-	if empty && n == 0 {
+	if empty && len(b) == 0 {
 		return protoErr(ErrEmpty, base, "RFC 9112 §2.1: a response begins with a status line", "empty reply from server", nil)
 	}
-	return protoErr(ErrTruncated, base+int64(n), ruleHeadEnd, "connection closed inside the response head after "+itoa(n)+" bytes", nil)
+	if first {
+		if err := checkPrefix(b, base); err != nil {
+			return err
+		}
+	}
+	return protoErr(ErrTruncated, base+int64(len(b)), ruleHeadEnd, "connection closed inside the response head after "+itoa(len(b))+" bytes", nil)
 }

@@ -131,7 +131,7 @@ func (r *Reader) parseHead(m *Response, h []byte, base int64) (int, error) {
 	eol := bytes.IndexByte(h, '\n')
 	line := trimCR(h[:eol])
 	if k, msg := lineOK(line); k >= 0 {
-		return 0, protoErr(ErrMalformed, base+int64(k), ruleStatusLine, msg+" in status line", line)
+		return 0, protoErr(ErrMalformed, base+int64(k), ruleStatusLine, "status line "+msg, line)
 	}
 	if !parseStatusLine(m, line) {
 		return 0, protoErr(ErrMalformed, base, ruleStatusLine, "malformed status line", line)

@@ -18,6 +18,12 @@ test: deps
 demo: build
 	./$(BIN) demo
 
+# bench compares sockfetch with curl on loopback (see BENCHMARKS.md);
+# BENCHFLAGS passes flags to bench/cmd/compare, e.g. BENCHFLAGS=-pairs=5.
+bench: build deps
+	cd bench && $(GO) build -o out/server ./server && $(GO) build -o out/compare ./cmd/compare
+	cd bench && ./out/compare -sockfetch ../$(BIN) $(BENCHFLAGS)
+
 fuzz:
 	./scripts/fuzz $(FUZZTIME)
 

@@ -86,9 +86,8 @@ func (c *capture) Write(p []byte) (int, error) {
 func (c *capture) flushSent() {
 	for len(c.sent) > 0 {
 		var (
-			n    int
-			m    Message
-			send = true
+			n int
+			m Message
 		)
 		switch {
 		case c.step == StepMethod:
@@ -109,7 +108,7 @@ func (c *capture) flushSent() {
 			}
 			m = Message{Step: StepConnect, Bytes: clone(c.sent[:n]), Meaning: connectMeaning(c.sent[:n])}
 		}
-		m.Send = send
+		m.Send = true
 		c.sent = c.sent[n:]
 		c.observe(m)
 	}

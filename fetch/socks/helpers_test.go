@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -57,11 +56,29 @@ func listen(t *testing.T, network string, serve func(net.Conn)) Addr {
 	return Addr{Network: network, Address: ln.Addr().String()}
 }
 
-// echoServer returns the port of a loopback TCP server that echoes.
+// echoServer returns the port of a loopback TCP server that echoes. It
+// listens on 127.0.0.1 and, when the port is free there too, on [::1], so
+// that a proxy that resolves "localhost" to either reaches it.
 func echoServer(t *testing.T) int {
-	a := listen(t, "tcp", func(c net.Conn) { io.Copy(c, c) })
+	echo := func(c net.Conn) { io.Copy(c, c) }
+	a := listen(t, "tcp", echo)
 	_, p, _ := net.SplitHostPort(a.Address)
 	port, _ := strconv.Atoi(p)
+	if ln, err := net.Listen("tcp", net.JoinHostPort("::1", p)); err == nil {
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					echo(c)
+				}()
+			}
+		}()
+	}
 	return port
 }
 
@@ -247,7 +264,5 @@ func testCtx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
-
-var _ = os.Getenv
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -218,8 +218,10 @@ func (c *ChunkedReader) readCRLF() error {
 }
 
 // readTrailers reads the trailer section after the last chunk, up to and
-// including its empty line, and ends the body. A bare LF is accepted as a
-// line end here as in the head (RFC 9112 §2.2).
+// including its empty line, and ends the body. As everywhere in a chunked
+// body, lines must end in CR LF: the final empty line is framing, and a
+// bare LF in the trailer fields would let two parsers disagree on where
+// the body ends (net/http refuses it as well).
 func (c *ChunkedReader) readTrailers() error {
 	r := c.r
 	start := r.off
@@ -236,7 +238,10 @@ func (c *ChunkedReader) readTrailers() error {
 			}
 			return err
 		}
-		if len(trimCR(line[:len(line)-1])) == 0 {
+		if len(line) < 2 || line[len(line)-2] != '\r' {
+			return c.malformed(r.off-1, ruleChunkLF, "trailer line ends in a bare LF", line)
+		}
+		if len(line) == 2 {
 			if sec != nil {
 				sec = append(sec, line...)
 				fs, end, err := r.parseFields(nil, sec, 0, start, r.lim.MaxFields, EvTrailer)

@@ -173,7 +173,8 @@ func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields
 		}
 		value := str(trimOWS(line[colon+1:]))
 		// obs-fold: lines that begin with whitespace continue the value
-		// (RFC 9112 §5.2); each fold becomes one SP.
+		// (RFC 9112 §5.2). Each line is trimmed and the lines are joined
+		// with one SP, as net/textproto does.
 		if next < len(b) && (b[next] == ' ' || b[next] == '\t') {
 			v := []byte(value)
 			for next < len(b) && (b[next] == ' ' || b[next] == '\t') {
@@ -182,15 +183,11 @@ func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields
 				if k, msg := lineOK(cont); k >= 0 {
 					return dst, i, protoErr(ErrMalformed, base+int64(next+k), ruleFieldChars, "field line "+msg, cont)
 				}
-				if cont = trimOWS(cont); len(cont) > 0 {
-					if len(v) > 0 {
-						v = append(v, ' ')
-					}
-					v = append(v, cont...)
-				}
+				v = append(v, ' ')
+				v = append(v, trimOWS(cont)...)
 				next += e + 1
 			}
-			value = string(v)
+			value = string(trimOWS(v))
 		}
 		if n++; n > maxFields {
 			return dst, i, protoErr(ErrLimit, base+int64(i), "Limits.MaxFields", "more than "+itoa(maxFields)+" fields (Limits.MaxFields)", nil)

@@ -1,14 +1,143 @@
 // Command sockfetch fetches URLs over a plain TCP socket (directly, through a
 // SOCKS5 proxy, or through Tor) with a hand-built HTTP/1.1 request and its
-// own response parser. See README.md.
+// own response parser. Its flags, output and exit codes are curl's. See
+// README.md.
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+
+	"sockfetch/fetch"
 )
 
+// version is sockfetch's version, printed by -V.
+const version = "0.1.0"
+
 func main() {
-	fmt.Fprintln(os.Stderr, "sockfetch: not yet")
-	os.Exit(1)
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// sys is what the app takes from its surroundings; tests replace parts of it.
+type sys struct {
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	getenv   func(string) string
+	resolver fetch.Resolver                                                       // nil: the system's
+	dial     func(ctx context.Context, network, address string) (net.Conn, error) // nil: a net.Dialer
+}
+
+// run runs sockfetch with args (args[0] is the program name) and returns the
+// exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runSys(args, &sys{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv})
+}
+
+// runSys is run with every seam exposed.
+func runSys(args []string, s *sys) (code int) {
+	a := &app{sys: s}
+	defer func() {
+		// No stack trace, ever: a bug is reported in one line.
+		if r := recover(); r != nil {
+			fmt.Fprintf(s.stderr, "sockfetch: internal error: %v\n", r)
+			fmt.Fprintf(s.stderr, "hint: please report this bug with the command line that caused it\n")
+			code = 1
+		}
+	}()
+	ca := a.cliApp()
+	err := ca.Run(normalizeArgs(args, ca))
+	if err != nil {
+		a.fail(err)
+		return exitCode(err)
+	}
+	return a.code
+}
+
+// newApp returns the command-line app writing to stdout and stderr, with
+// the process's environment and standard input.
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return (&app{sys: &sys{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}}).cliApp()
+}
+
+// app is one run of the command line.
+type app struct {
+	*sys
+	code   int  // exit status of the last URL
+	silent bool // -s without -S: no error messages
+}
+
+// cliApp builds the urfave/cli app.
+func (a *app) cliApp() *cli.App {
+	commands := []*cli.Command{a.demoCommand()}
+	commands = append(commands, extraCommands(a)...)
+	return &cli.App{
+		Name:                      "sockfetch",
+		Usage:                     "fetch URLs over a raw socket: directly, through SOCKS5, or through Tor",
+		UsageText:                 "sockfetch [options] URL...\nsockfetch demo",
+		Version:                   version,
+		HideVersion:               true, // -V/--version is ours: curl's -v is --verbose
+		HideHelpCommand:           true,
+		UseShortOptionHandling:    true,
+		DisableSliceFlagSeparator: true, // -H 'Accept: a, b' is one header
+		Writer:                    a.stdout,
+		ErrWriter:                 a.stderr,
+		Reader:                    a.stdin,
+		Flags:                     flags(),
+		Commands:                  commands,
+		Action:                    a.fetchAction,
+		ExitErrHandler:            func(*cli.Context, error) {}, // run maps errors to exit codes
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageErr("%v", err)
+		},
+	}
+}
+
+// versionText is what -V prints.
+func versionText() string {
+	return fmt.Sprintf("sockfetch %s (%s %s/%s)\nProtocols: http https\nFeatures: SOCKS5 socks5h Tor TLS gzip deflate explain trace\n",
+		version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// usageError is a bad command line (exit 2).
+type usageError struct {
+	msg  string
+	hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) *usageError {
+	return &usageError{msg: fmt.Sprintf(format, args...), hint: "try 'sockfetch --help' for the options"}
+}
+
+// fail prints err unless -s silenced it.
+func (a *app) fail(err error) {
+	if a.silent {
+		return
+	}
+	fmt.Fprintf(a.stderr, "sockfetch: %v\n", err)
+	if h := hint(err); h != "" {
+		fmt.Fprintf(a.stderr, "hint: %s\n", h)
+	}
+}
+
+// hint returns the advice attached to err, if any.
+func hint(err error) string {
+	var ue *usageError
+	var fe *fetch.Error
+	switch {
+	case errors.As(err, &ue):
+		return ue.hint
+	case errors.As(err, &fe):
+		return fe.Hint
+	}
+	return ""
 }

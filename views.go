@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/base64"
+	"os"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"sockfetch/explain"
+	"sockfetch/fetch"
+)
+
+// views are the observers of the fetch events asked for on the command
+// line: -v, --explain, --trace and --trace-ascii.
+type views struct {
+	verbose  *verbose
+	explain  func() *explain.View // a fresh view per URL
+	view     *explain.View
+	traces   []*explain.Trace
+	closers  []func()
+	observes []func(fetch.Event)
+}
+
+// openViews opens the views asked for.
+func (a *app) openViews(c *cli.Context) (*views, error) {
+	v := &views{}
+	if c.Bool("verbose") {
+		v.verbose = &verbose{w: a.stderr}
+	}
+	if c.Bool("explain") {
+		o := explain.Options{Width: 80}
+		if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 20 {
+				o.Width = w
+			}
+			o.Color = a.getenv("NO_COLOR") == "" && !c.Bool("no-color")
+		}
+		v.explain = func() *explain.View { return explain.New(a.stderr, o) }
+	}
+	for _, t := range []struct {
+		flag  string
+		ascii bool
+	}{{"trace", false}, {"trace-ascii", true}} {
+		name := c.String(t.flag)
+		if name == "" {
+			continue
+		}
+		w, closeFn, err := a.openAux(name)
+		if err != nil {
+			v.close()
+			return nil, err
+		}
+		tr := explain.NewTrace(w, t.ascii, c.Bool("trace-time"))
+		v.traces = append(v.traces, tr)
+		v.closers = append(v.closers, func() { tr.Close(); closeFn() })
+	}
+	return v, nil
+}
+
+// observer returns the function to give fetch for the next URL, or nil when
+// nothing observes (so that fetch records nothing).
+func (v *views) observer() func(fetch.Event) {
+	v.observes = v.observes[:0]
+	if v.verbose != nil {
+		v.observes = append(v.observes, v.verbose.observe)
+	}
+	if v.explain != nil {
+		v.view = v.explain()
+		v.observes = append(v.observes, v.view.Observe)
+	}
+	for _, t := range v.traces {
+		v.observes = append(v.observes, t.Observe)
+	}
+	switch len(v.observes) {
+	case 0:
+		return nil
+	case 1:
+		return v.observes[0]
+	}
+	obs := append(([]func(fetch.Event))(nil), v.observes...)
+	return func(e fetch.Event) {
+		for _, o := range obs {
+			o(e)
+		}
+	}
+}
+
+// finishURL ends the views of one URL.
+func (v *views) finishURL() {
+	if v.view != nil {
+		v.view.Finish()
+		v.view = nil
+	}
+}
+
+// close flushes and closes the trace files.
+func (v *views) close() {
+	for _, c := range v.closers {
+		c()
+	}
+	v.closers = nil
+}
+
+// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
+func basicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+}

@@ -68,7 +68,8 @@ func NewCircuitAuth() *Auth {
 	return &Auth{User: rand.Text(), Password: rand.Text()}
 }
 
-// Default Tor SOCKS addresses, tried in this order: the tor daemon, then Tor
+// DefaultTorAddrs are the Tor SOCKS addresses tried when none is given, in
+// this order: the tor daemon, then Tor
 // Browser.
 var DefaultTorAddrs = []Addr{
 	{Network: "tcp", Address: "127.0.0.1:9050"},

@@ -69,8 +69,7 @@ func NewCircuitAuth() *Auth {
 }
 
 // DefaultTorAddrs are the Tor SOCKS addresses tried when none is given, in
-// this order: the tor daemon, then Tor
-// Browser.
+// this order: the tor daemon, then Tor Browser.
 var DefaultTorAddrs = []Addr{
 	{Network: "tcp", Address: "127.0.0.1:9050"},
 	{Network: "tcp", Address: "127.0.0.1:9150"},

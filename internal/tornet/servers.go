@@ -25,12 +25,16 @@ type CheckReply struct {
 	IP    string `json:"IP"`
 }
 
-// checkHandler answers CheckPath like https://check.torproject.org/api/ip,
-// with IsTor true only when the peer is one of exits, and HostBody
-// elsewhere.
-func checkHandler(exits []string) http.Handler {
+// CheckHandler answers CheckPath like https://check.torproject.org/api/ip,
+// with IsTor true only when the peer is one of exits, and HostBody on every
+// other path. onRequest, when not nil, runs before each answer is written
+// (a test pins the next exit there).
+func CheckHandler(exits []string, onRequest func(r *http.Request)) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(CheckPath, func(w http.ResponseWriter, r *http.Request) {
+		if onRequest != nil {
+			onRequest(r)
+		}
 		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(CheckReply{IsTor: slices.Contains(exits, ip), IP: ip})

@@ -297,7 +297,7 @@ func (n *Net) serveInNetns() error {
 	if err != nil {
 		return err
 	}
-	n.serve(ln, checkHandler(n.Netns.BindIPs))
+	n.serve(ln, CheckHandler(n.Netns.BindIPs, nil))
 	n.CheckURL = "http://" + n.Netns.IP + CheckPath
 	return nil
 }

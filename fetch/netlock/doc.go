@@ -34,20 +34,25 @@
 // against hostile code in the process (io_uring, for one, would bypass it). On
 // other architectures Status.UDP is false and those gaps stay open.
 //
-// Tests and the e2e check. A build with the tag netlocktest honours the
-// environment variable SOCKFETCH_NETLOCK_ABI: SOCKFETCH_NETLOCK_ABI=0 makes
-// Restrict act as on a kernel without Landlock (SOCKFETCH_NETLOCK_ABI=3: a
-// kernel of ABI 3), so an end-to-end test can check --require-lock (exit 2)
-// against `go build -tags netlocktest`. Ordinary builds ignore the variable;
-// the package's own tests set the package variable landlockABI instead.
+// Simulating an old kernel. A binary built with `go build -tags netlocktest`
+// (and only such a binary) reads the environment variable
+// SOCKFETCH_NETLOCK_ABI: 0 makes Restrict act as on a kernel without Landlock,
+// 1 to 3 as on a kernel of that ABI, so an end-to-end test can check that
+// --require-lock exits 2 and that -v names the reason. Ordinary builds ignore
+// the variable (TestProbe checks both); the package's own tests set the package
+// variable landlockABI in their child processes instead.
 //
 // To see that the lock comes before the first connection, run
 //
-//	strace -f -e trace=connect,landlock_restrict_self,seccomp sockfetch --tor URL
+//	strace -f -qq -e signal=none -e trace=connect,landlock_restrict_self,seccomp sockfetch --tor URL
 //
-// landlock_restrict_self appears once per thread (AllThreadsSyscall runs it on
-// each; with TSYNC once, with flags 0x8); every one of them must come before the
-// first connect, and each connect to an AF_INET or AF_INET6 address must name
-// the Tor port (sin_port=htons(9050)). A connect the lock refused ends in
-// "= -1 EACCES (Permission denied)".
+// The seccomp call and landlock_restrict_self come first; the latter once per
+// thread (AllThreadsSyscall runs it on each; with TSYNC, ABI 8, once with
+// flags 0x8), and every one must have returned 0 before the first connect
+// begins. Each connect to an AF_INET or AF_INET6 address must name the Tor
+// port (sin_port=htons(9050)), or end in "= -1 EACCES (Permission denied)" if
+// the lock refused it; Go's non-blocking connect to the allowed port shows
+// "= -1 EINPROGRESS". strace splits a call that another thread interrupts into
+// "... <unfinished ...>" and "<... connect resumed> ..." lines of the same pid;
+// TestProbeStrace shows how to read them.
 package netlock

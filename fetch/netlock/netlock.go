@@ -73,9 +73,13 @@ func (s Status) String() string {
 //
 // When the kernel lacks Landlock network rules it returns a Status with
 // Applied=false and a Reason, and a nil error, unless required is true, in
-// which case it returns ErrUnavailable (wrapped) and changes nothing. Call it
-// after every name this process resolves itself has been resolved, and before
-// the first connection that must be held to the ports.
+// which case it returns ErrUnavailable (wrapped) and changes nothing. Without
+// required the socket filter is installed all the same.
+//
+// Call it after this process has resolved every name it resolves itself (no
+// DNS query gets out afterwards), and before the first connection that must be
+// held to the ports. A second call narrows the lock further: each adds a
+// Landlock layer (the kernel allows 16), and a connect must pass them all.
 func Restrict(ports []int, required bool) (Status, error) {
 	st := Status{ABI: landlockABI(), Ports: slices.Compact(slices.Sorted(slices.Values(ports)))}
 	for _, p := range st.Ports {

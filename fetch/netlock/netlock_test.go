@@ -34,6 +34,7 @@ const (
 var scenarios = map[string]func(){
 	"ports":       scenarioPorts,
 	"none":        scenarioNone,
+	"narrow":      scenarioNarrow,
 	"sockets":     scenarioSockets,
 	"unavailable": scenarioUnavailable,
 }
@@ -114,6 +115,24 @@ func TestRestrictNone(t *testing.T) {
 	abi := requireLockable(t)
 	got := runChild(t, "none")
 	want := fmt.Sprintf(`status: kernel lock: no TCP connect allowed%s; Landlock ABI %d
+connect A: permission denied
+connect B: permission denied
+`, udpNote(), abi)
+	if got != want {
+		t.Errorf("child output:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestRestrictNarrow(t *testing.T) {
+	abi := requireLockable(t)
+	got := runChild(t, "narrow")
+	want := fmt.Sprintf(`first: kernel lock: only TCP ports A, B may be connected%[1]s; Landlock ABI %[2]d
+connect A: ok
+connect B: ok
+second: kernel lock: only TCP port A may be connected%[1]s; Landlock ABI %[2]d
+connect A: ok
+connect B: permission denied
+third: kernel lock: only TCP port B may be connected%[1]s; Landlock ABI %[2]d
 connect A: permission denied
 connect B: permission denied
 `, udpNote(), abi)
@@ -276,6 +295,25 @@ func scenarioNone() {
 	fmt.Println("status:", portNames(st.String(), a, b))
 	fmt.Println("connect A:", result(dial(a)))
 	fmt.Println("connect B:", result(dial(b)))
+}
+
+// scenarioNarrow locks three times: each call can only take ports away.
+func scenarioNarrow() {
+	a, b := listen(), listen()
+	a, b = min(a, b), max(a, b) // Status lists ports in order
+	for _, step := range []struct {
+		name  string
+		ports []int
+	}{{"first", []int{b, a}}, {"second", []int{a}}, {"third", []int{b}}} {
+		st, err := Restrict(step.ports, true)
+		if err != nil {
+			fmt.Println("restrict:", err)
+			return
+		}
+		fmt.Printf("%s: %s\n", step.name, portNames(st.String(), a, b))
+		fmt.Println("connect A:", result(dial(a)))
+		fmt.Println("connect B:", result(dial(b)))
+	}
 }
 
 // scenarioSockets makes each of socketCases after the lock.

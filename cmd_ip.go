@@ -46,7 +46,7 @@ type ipOptions struct {
 
 	lock, noLock, requireLock bool
 
-	maxTime        time.Duration
+	maxTime        time.Duration // each check
 	connectTimeout time.Duration
 	insecure       bool
 	caCert         string
@@ -54,9 +54,9 @@ type ipOptions struct {
 
 // ipCommand is `sockfetch ip`: which address the world sees through Tor.
 // Its action returns fetch's errors unchanged (the app maps them to exit
-// codes as for a fetch) and a cli.ExitCoder for its own codes: 2 for bad
-// usage, 10 when the path is not anonymous. Every message is one line for
-// the app to print after "sockfetch: ".
+// codes as for a fetch), a *usageError for a bad command line, and a
+// cli.ExitCoder with code 10 when the path is not anonymous. Every message
+// is one line for the app to print after "sockfetch: ".
 func ipCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "ip",
@@ -81,14 +81,22 @@ func ipCommand() *cli.Command {
 			&cli.BoolFlag{Name: "lock", Usage: "with -x: restrict this process to TCP connects to the proxy's port (the default through Tor)"},
 			&cli.BoolFlag{Name: "no-lock", Usage: "do not apply the kernel lock"},
 			&cli.BoolFlag{Name: "require-lock", Usage: "fail (exit 2) where the kernel cannot apply the lock"},
-			&cli.DurationFlag{Name: "max-time", Aliases: []string{"m"}, Value: 60 * time.Second, Usage: "give up each check after `DURATION`"},
-			&cli.DurationFlag{Name: "connect-timeout", Usage: "give up connecting after `DURATION`"},
+			&cli.StringFlag{Name: "max-time", Aliases: []string{"m"}, Value: "60", Usage: "give up each check after `SECONDS` (decimals allowed)"},
+			&cli.StringFlag{Name: "connect-timeout", Usage: "give up connecting (TCP, SOCKS, TLS) after `SECONDS`"},
 			&cli.BoolFlag{Name: "insecure", Aliases: []string{"k"}, Usage: "do not verify the check endpoint's certificate"},
 			&cli.StringFlag{Name: "cacert", Usage: "trust the CA certificates in `FILE` for the check endpoint"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return ipUsage("ip: unexpected argument %q (the endpoint is given with --check-url)", c.Args().First())
+			}
+			maxTime, err := seconds(c, "max-time")
+			if err != nil {
+				return err
+			}
+			connectTimeout, err := seconds(c, "connect-timeout")
+			if err != nil {
+				return err
 			}
 			o := ipOptions{
 				torAddr:        c.String("tor-addr"),
@@ -102,8 +110,8 @@ func ipCommand() *cli.Command {
 				lock:           c.Bool("lock"),
 				noLock:         c.Bool("no-lock"),
 				requireLock:    c.Bool("require-lock"),
-				maxTime:        c.Duration("max-time"),
-				connectTimeout: c.Duration("connect-timeout"),
+				maxTime:        maxTime,
+				connectTimeout: connectTimeout,
 				insecure:       c.Bool("insecure"),
 				caCert:         c.String("cacert"),
 			}
@@ -112,10 +120,9 @@ func ipCommand() *cli.Command {
 	}
 }
 
-// ipUsage is a command-line mistake: exit 2. The app prints the message
-// after "sockfetch: ".
+// ipUsage is a command-line mistake: exit 2.
 func ipUsage(format string, args ...any) error {
-	return cli.Exit(fmt.Sprintf(format, args...), 2)
+	return &usageError{msg: fmt.Sprintf(format, args...), hint: "try 'sockfetch ip --help' for the options"}
 }
 
 // ipAnswer is what the check endpoint said.
@@ -265,6 +272,7 @@ func checkIP(ctx context.Context, o ipOptions, d *fetch.Dialer, observe func(fet
 	req := &fetch.Request{
 		URL:            o.checkURL,
 		Fields:         []rawhttp.Field{{Name: "Accept", Value: "application/json"}},
+		UserAgent:      torUserAgent, // the same for every version, as under --tor
 		Fail:           true,
 		MaxFileSize:    maxCheckBody,
 		MaxTime:        o.maxTime,

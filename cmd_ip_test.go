@@ -13,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sockfetch/fetch"
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/tornet"
 )
@@ -33,16 +32,13 @@ type ipRun struct {
 	err            error
 }
 
-// code is the exit code for the errors `sockfetch ip` itself decides on.
+// code is the exit status the user sees.
 func (r ipRun) code() int {
 	var ec cli.ExitCoder
-	switch {
-	case r.err == nil:
-		return 0
-	case errors.As(r.err, &ec):
+	if errors.As(r.err, &ec) {
 		return ec.ExitCode()
 	}
-	return -1 // a fetch error: the app's table maps it
+	return exitCode(r.err)
 }
 
 func (r ipRun) String() string {
@@ -59,7 +55,7 @@ func runIPArgs(t *testing.T, args ...string) ipRun {
 		Commands:       []*cli.Command{ipCommand()},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
-	err := app.Run(append([]string{"sockfetch", "ip", "--no-lock", "-m", "20s"}, args...))
+	err := app.Run(append([]string{"sockfetch", "ip", "--no-lock", "-m", "20"}, args...))
 	return ipRun{stdout: stdout.String(), stderr: stderr.String(), err: err}
 }
 
@@ -222,23 +218,27 @@ func TestIPFailures(t *testing.T) {
 		fmt.Fprint(w, `{"IsTor":true}`)
 	}))
 	notFound := serveLoopback(t, http.NotFoundHandler())
+	silent := serveLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // answers only when the client has gone
+	}))
 	dead := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	tests := []struct {
 		name string
 		args []string
-		kind error
+		code int
 		msg  string
 	}{
-		{"tor down", []string{"--tor-addr", dead, "--check-url", checkServer(t)}, fetch.ErrConnect, "cannot reach Tor at " + dead},
-		{"not json", []string{"-x", proxy, "--check-url", notJSON}, fetch.ErrMalformed, "not JSON"},
-		{"no ip", []string{"-x", proxy, "--check-url", noIP}, fetch.ErrMalformed, "no IsTor or IP field"},
-		{"404", []string{"-x", proxy, "--check-url", notFound}, fetch.ErrHTTPStatus, "404"},
+		{"tor down", []string{"--tor-addr", dead, "--check-url", checkServer(t)}, 7, "cannot reach Tor at " + dead},
+		{"not json", []string{"-x", proxy, "--check-url", notJSON}, 8, "not JSON"},
+		{"no ip", []string{"-x", proxy, "--check-url", noIP}, 8, "no IsTor or IP field"},
+		{"404", []string{"-x", proxy, "--check-url", notFound}, 22, "404"},
+		{"timeout", []string{"-m", "0.3", "-x", proxy, "--check-url", silent}, 28, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runIPArgs(t, append([]string{"--json"}, tt.args...)...)
-			if !errors.Is(r.err, tt.kind) || !strings.Contains(r.err.Error(), tt.msg) {
-				t.Fatalf("want an error of kind %q saying %q, got %s", tt.kind, tt.msg, r)
+			if r.code() != tt.code || !strings.Contains(fmt.Sprint(r.err), tt.msg) {
+				t.Fatalf("want exit %d saying %q, got %s", tt.code, tt.msg, r)
 			}
 			if r.stdout != "" {
 				t.Errorf("stdout: want nothing, got %q", r.stdout)

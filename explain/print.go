@@ -78,6 +78,29 @@ func (p *printer) gloss(indent int, s string) {
 	}
 }
 
+// para writes text wrapped to the width: the first line at indent, the
+// others at hang.
+func (p *printer) para(indent, hang int, st style, s string) {
+	for i, l := range wrap(s, p.width-hang) {
+		in := hang
+		if i == 0 {
+			in = indent
+		}
+		p.line(in, st, l)
+	}
+}
+
+// kv writes a key in a column of keyWidth, then its value wrapped beside
+// it.
+func (p *printer) kv(indent, keyWidth int, st style, key, val string) {
+	for i, l := range wrap(val, p.width-indent-keyWidth-1) {
+		if i > 0 {
+			key = ""
+		}
+		p.line(indent, st, fmt.Sprintf("%-*s %s", keyWidth, key, l))
+	}
+}
+
 // blank writes an empty line.
 func (p *printer) blank() { p.bw.WriteByte('\n') }
 
@@ -95,7 +118,17 @@ func (p *printer) heading(title, stamp string) {
 	}
 	n := p.width - utf8.RuneCountInString(left) - utf8.RuneCountInString(right)
 	if n < 3 {
-		n = 3
+		// A narrow terminal: shorten the title rather than overflow.
+		cut := utf8.RuneCountInString(title) - (3 - n) - 1
+		if cut < 1 {
+			cut = 1
+		}
+		r := []rune(title)
+		if cut < len(r) {
+			title = string(r[:cut]) + "…"
+		}
+		left = "── " + title + " "
+		n = max(1, p.width-utf8.RuneCountInString(left)-utf8.RuneCountInString(right))
 	}
 	p.blank()
 	p.line(0, stHead, left+strings.Repeat("─", n)+right)

@@ -82,8 +82,8 @@ func (r *respView) pseudo(off int64, what string, tail []byte, gloss string) {
 
 // note writes a line that is not wire bytes: a decision or a summary.
 func (r *respView) note(st style, s string) {
-	r.p.bw.WriteString(r.blankPrefix())
-	r.p.line(0, st, r.p.m.text(clean(s)))
+	n := len(r.blankPrefix())
+	r.p.para(n, n+2, st, r.p.m.text(clean(s)))
 }
 
 // event renders one parse event.
@@ -222,8 +222,12 @@ func (r *respView) flushHidden() {
 	if r.hidden == 0 {
 		return
 	}
-	r.note(stRecv, fmt.Sprintf("… %s more (%s of data)",
-		plural(int64(r.hidden), "chunk", "chunks"), plural(r.hiddenBytes, "byte", "bytes")))
+	what := "chunks"
+	if r.hidden == 1 {
+		what = "chunk"
+	}
+	r.note(stRecv, fmt.Sprintf("… %d more %s (%s of data), each a size line, its data and CR LF",
+		r.hidden, what, plural(r.hiddenBytes, "byte", "bytes")))
 	r.hidden, r.hiddenBytes = 0, 0
 }
 
@@ -274,9 +278,9 @@ func (r *respView) reject(err error, input []byte) {
 	if pe.InBody {
 		where += ", in the body"
 	}
-	r.p.line(ind, stNone, "where: "+where)
+	r.p.para(ind, ind+7, stNone, "where: "+where)
 	if pe.Rule != "" {
-		r.p.line(ind, stNone, "rule:  "+clean(pe.Rule))
+		r.p.para(ind, ind+7, stNone, "rule:  "+clean(pe.Rule))
 	}
 	if line, caret, ok := around(input, pe.Offset); ok {
 		r.p.line(ind, stNone, "bytes: "+r.p.m.text(line))

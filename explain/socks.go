@@ -151,7 +151,7 @@ func (d *socksDecoder) greeting(b []byte) socksMsg {
 		f(b[:1], "version 5 (SOCKS5)"),
 		f(b[1:2], "%s offered:", plural(int64(b[1]), "way to log in is", "ways to log in are")))
 	for i := 2; i < len(b); i++ {
-		m.fields = append(m.fields, f(b[i:i+1], "  %02x: %s", b[i], methodText(b[i])))
+		m.fields = append(m.fields, f(b[i:i+1], "  %02x = %s", b[i], methodText(b[i])))
 	}
 	return m
 }
@@ -164,7 +164,7 @@ func (d *socksDecoder) choice(b []byte) socksMsg {
 	d.method = int(b[1])
 	return socksMsg{title: t, ok: true, fields: []socksField{
 		f(b[:1], "version 5"),
-		f(b[1:2], "the proxy picked %02x: %s", b[1], methodText(b[1])),
+		f(b[1:2], "the proxy picked %02x = %s", b[1], methodText(b[1])),
 	}}
 }
 
@@ -197,9 +197,9 @@ func (d *socksDecoder) authStatus(b []byte) socksMsg {
 	if len(b) != 2 || b[0] != authVersion {
 		return bad(t, notSOCKS(b))
 	}
-	s := "00: login accepted"
+	s := "status 00 = login accepted"
 	if b[1] != 0 {
-		s = fmt.Sprintf("%02x: login rejected (wrong username or password)", b[1])
+		s = fmt.Sprintf("status %02x = login rejected (wrong username or password)", b[1])
 	}
 	return socksMsg{title: t, ok: true, fields: []socksField{
 		f(b[:1], "version 1 of the username/password login"),
@@ -221,7 +221,7 @@ func (d *socksDecoder) request(b []byte) socksMsg {
 	}
 	m := socksMsg{title: t, fields: []socksField{
 		f(b[:1], "version 5"),
-		f(b[1:2], "command %02x: %s", b[1], cmd),
+		f(b[1:2], "command %02x = %s", b[1], cmd),
 		f(b[2:3], "reserved, always 00"),
 	}}
 	addr, ok := d.address(b[3:], true)
@@ -240,7 +240,7 @@ func (d *socksDecoder) reply(b []byte) socksMsg {
 	}
 	m := socksMsg{title: t, fields: []socksField{
 		f(b[:1], "version 5"),
-		f(b[1:2], "reply %02x: %s", b[1], replyText(b[1], d.onion)),
+		f(b[1:2], "reply %02x = %s", b[1], replyText(b[1], d.onion)),
 		f(b[2:3], "reserved, always 00"),
 	}}
 	addr, ok := d.address(b[3:], false)
@@ -255,9 +255,9 @@ func (d *socksDecoder) reply(b []byte) socksMsg {
 // address takes apart ATYP, the address and the port (the rest of a request
 // or reply), and reports whether they fill b exactly.
 func (d *socksDecoder) address(b []byte, target bool) ([]socksField, bool) {
-	who := "bound address (where the proxy's own connection starts)"
+	who, why := "bound address", ": where the proxy's own connection to the server starts"
 	if target {
-		who = "the target's address"
+		who, why = "the target's address", ""
 	}
 	var fs []socksField
 	var rest []byte
@@ -267,16 +267,16 @@ func (d *socksDecoder) address(b []byte, target bool) ([]socksField, bool) {
 		if b[0] == atypIPv6 {
 			n, kind = 16, "an IPv6 address"
 		}
-		fs = append(fs, f(b[:1], "address type %02x: %s", b[0], kind))
+		fs = append(fs, f(b[:1], "address type %02x = %s", b[0], kind))
 		if len(b) < 1+n {
 			return fs, false
 		}
 		ip := net.IP(b[1 : 1+n])
 		d.m.learnIP(ip)
-		fs = append(fs, socksField{b: b[1 : 1+n], meaning: who + " " + d.m.ip(ip), hide: d.m.on})
+		fs = append(fs, socksField{b: b[1 : 1+n], meaning: who + " " + d.m.ip(ip) + why, hide: d.m.on})
 		rest = b[1+n:]
 	case atypName:
-		fs = append(fs, f(b[:1], "address type 03: a name (the proxy looks it up)"))
+		fs = append(fs, f(b[:1], "address type 03 = a name (the proxy looks it up)"))
 		if len(b) < 2 || len(b) < 2+int(b[1]) {
 			return fs, false
 		}
@@ -289,7 +289,7 @@ func (d *socksDecoder) address(b []byte, target bool) ([]socksField, bool) {
 			f(b[2:2+int(b[1])], "%q", clean(name)))
 		rest = b[2+int(b[1]):]
 	default:
-		fs = append(fs, f(b[:1], "address type %02x: unknown", b[0]))
+		fs = append(fs, f(b[:1], "address type %02x = unknown", b[0]))
 		return fs, false
 	}
 	if len(rest) != 2 {

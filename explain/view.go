@@ -131,8 +131,7 @@ func (v *View) Observe(e fetch.Event) {
 			v.tcpSection(e.At)
 		}
 		if e.Info != "" {
-			v.openIfNone(e.At)
-			v.p.line(3, stGloss, "· "+v.p.m.text(clean(e.Info)))
+			v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean(e.Info)))
 		}
 	case fetch.EvDone:
 		v.done = true
@@ -157,13 +156,6 @@ func (v *View) section(key, title string, at time.Duration) {
 	v.p.heading(strconv.Itoa(v.sec)+". "+title, v.p.m.dur(at))
 }
 
-// openIfNone makes sure a line has a section to sit in.
-func (v *View) openIfNone(at time.Duration) {
-	if v.cur == "" {
-		v.section("note", "notes", at)
-	}
-}
-
 // took returns the time since the previous step and moves the mark.
 func (v *View) took(at time.Duration) string {
 	d := at - v.prev
@@ -186,7 +178,7 @@ func (v *View) start(e fetch.Event) {
 		if e.URL != "" {
 			what = "the fetch of " + v.p.m.text(clean(e.URL))
 		}
-		v.p.line(0, stHead, "Explaining "+what+", layer by layer, in the order things happen.")
+		v.p.para(0, 0, stHead, "Explaining "+what+", layer by layer, in the order things happen.")
 		v.p.gloss(0, "How to read it: → marks bytes we send and ← bytes we receive. "+
 			"[2.1 ms] is the time since the fetch began. "+
 			"␍␊ stands for the two invisible bytes CR and LF (hex 0d 0a) that end each line of HTTP.")
@@ -257,8 +249,12 @@ func (v *View) lock(e fetch.Event) {
 
 // peerRole says who the remote end of the TCP connection is.
 func (v *View) peerRole(e fetch.Event) string {
-	if e.Info != "" {
-		return "the proxy (" + clean(e.Info) + "); the server is reached through it"
+	switch e.Info {
+	case "":
+	case "Tor":
+		return "Tor's SOCKS port (the proxy); the server is reached through Tor"
+	default:
+		return "the " + clean(e.Info) + "; the server is reached through it"
 	}
 	if v.remoteDNS {
 		return "the proxy; the server is reached through it"
@@ -401,7 +397,7 @@ func (v *View) tlsState(e fetch.Event) {
 	if cs == nil {
 		return
 	}
-	row := func(k, val string) { v.p.linef(3, "%-13s %s", k, val) }
+	row := func(k, val string) { v.p.kv(3, 13, stNone, k, val) }
 	row("version", tls.VersionName(cs.Version))
 	row("cipher suite", tls.CipherSuiteName(cs.CipherSuite)+" (how the bytes are encrypted)")
 	if cs.NegotiatedProtocol != "" {
@@ -433,7 +429,7 @@ func (v *View) tlsState(e fetch.Event) {
 	case len(cs.VerifiedChains) > 0:
 		row("verified", "yes: an authority this machine trusts vouches for it, and it is made out to "+v.host())
 	default:
-		v.p.line(3, stWarn, fmt.Sprintf("%-13s %s", "verified", "NO (--insecure): anyone in between could pretend to be this server"))
+		v.p.kv(3, 13, stWarn, "verified", "NO (--insecure): anyone in between could pretend to be this server")
 	}
 	if e.Err == nil {
 		v.p.linef(3, "handshake done in %s", v.took(e.At))
@@ -560,11 +556,11 @@ func (v *View) bodyEnd(e fetch.Event) {
 	v.resp.flushHidden()
 	how := clean(e.Info)
 	if how == "" {
-		how = v.resp.endText()
+		how = v.resp.endText() + "; " + plural(e.Size, "byte", "bytes") + " of body"
 	}
 	v.bodyDone = true
 	v.resp.bodyBytes = e.Size
-	v.p.line(3, stGood, fmt.Sprintf("end of body: %s; %s of body", v.p.m.text(how), plural(e.Size, "byte", "bytes")))
+	v.p.para(3, 5, stGood, "end of body: "+v.p.m.text(how))
 }
 
 func (v *View) redirect(e fetch.Event) {
@@ -573,9 +569,9 @@ func (v *View) redirect(e fetch.Event) {
 	v.section("redirect", "redirect", e.At)
 	v.p.gloss(3, "The server sent us elsewhere. A new request starts from the beginning: "+
 		"name, connection, request, response.")
-	v.p.line(3, stNone, "next: "+v.p.m.text(clean(e.URL)))
+	v.p.para(3, 9, stNone, "next: "+v.p.m.text(clean(e.URL)))
 	if e.Info != "" {
-		v.p.line(3, stGloss, "why: "+v.p.m.text(clean(e.Info)))
+		v.p.para(3, 9, stGloss, "why:  "+v.p.m.text(clean(e.Info)))
 	}
 }
 
@@ -597,8 +593,7 @@ func (v *View) fail(e fetch.Event) {
 			v.responseSection(e.At)
 			v.resp.reject(err, nil)
 		} else {
-			v.openIfNone(e.At)
-			v.p.line(3, stBad, "✗ "+v.p.m.text(clean(err.Error())))
+			v.p.para(3, 5, stBad, "✗ "+v.p.m.text(clean(err.Error())))
 			if e.Kind == fetch.EvTLS {
 				v.p.gloss(5, "The TLS handshake failed, so not a single byte of HTTP was sent: "+
 					"sockfetch will not talk to a server whose identity it cannot check (unless told --insecure).")
@@ -608,7 +603,7 @@ func (v *View) fail(e fetch.Event) {
 	var fe *fetch.Error
 	if errors.As(err, &fe) && fe.Hint != "" && !v.hinted {
 		v.hinted = true
-		v.p.line(5, stWarn, "hint: "+v.p.m.text(clean(fe.Hint)))
+		v.p.para(5, 11, stWarn, "hint: "+v.p.m.text(clean(fe.Hint)))
 	}
 }
 
@@ -620,7 +615,7 @@ func (v *View) Finish() {
 	v.rawHeads(v.lastAt)
 	v.resp.flushHidden()
 	if v.resp.ended && !v.bodyDone {
-		v.p.line(3, stGood, "end of body: "+v.resp.endText()+"; "+plural(v.resp.bodyBytes, "byte", "bytes")+" of body")
+		v.p.para(3, 5, stGood, "end of body: "+v.resp.endText()+"; "+plural(v.resp.bodyBytes, "byte", "bytes")+" of body")
 	}
 	v.finished = true
 	if !v.done {
@@ -637,24 +632,53 @@ func (v *View) Finish() {
 func (v *View) totals() {
 	v.section("totals", "totals", v.timings.Total)
 	r := v.resp
-	v.p.gloss(3, "What travelled on the wire, and how much of it was the body you asked for.")
-	other := func(wire, known int64) string {
-		if d := wire - known; d > 0 && v.isTLS {
-			return fmt.Sprintf(", %d of TLS (handshake, certificates, encryption)", d)
+	reqHead, reqBody := v.sumReqHead+v.reqHead, v.sumReqBody+v.reqBody
+	head, body, framing := v.sumHead+r.headBytes, v.sumBody+r.bodyBytes, v.sumFraming+r.framingBytes
+	if v.hops > 0 {
+		v.p.gloss(3, fmt.Sprintf("Sums over all %d requests, redirects included.", v.hops+1))
+	}
+	if v.sent == 0 && v.recv == 0 {
+		v.p.line(3, stNone, "No HTTP bytes were sent or received.")
+		v.p.linef(3, "time: %s from the start to the end", v.p.m.dur(v.timings.Total))
+		return
+	}
+	v.p.gloss(3, "What travelled on the wire, in bytes, and how much of it was the body you asked for.")
+	cols := []string{"on the wire", "head", "body"}
+	sent := []int64{v.sent, reqHead, reqBody}
+	recv := []int64{v.recv, head, body}
+	if framing > 0 {
+		cols = append(cols, "framing")
+		sent, recv = append(sent, 0), append(recv, framing)
+	}
+	if v.isTLS {
+		cols = append(cols, "TLS")
+		sent = append(sent, max(0, v.sent-reqHead-reqBody))
+		recv = append(recv, max(0, v.recv-head-body-framing))
+	}
+	row := func(name string, vals []int64) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%-9s", name)
+		for i, n := range vals {
+			fmt.Fprintf(&b, " %*d", max(8, len(cols[i])), n)
 		}
-		return ""
+		v.p.line(3, stNone, b.String())
 	}
-	v.p.linef(3, "%-9s %s on the wire: %d of head, %d of body%s", "sent",
-		plural(v.sent, "byte", "bytes"), v.reqHead, v.reqBody, other(v.sent, v.reqHead+v.reqBody))
-	fr := ""
-	if r.framingBytes > 0 {
-		fr = fmt.Sprintf(", %d of chunk framing", r.framingBytes)
+	var hd strings.Builder
+	hd.WriteString(strings.Repeat(" ", 9))
+	for _, c := range cols {
+		fmt.Fprintf(&hd, " %*s", max(8, len(c)), c)
 	}
-	v.p.linef(3, "%-9s %s on the wire: %d of head, %d of body%s%s", "received",
-		plural(v.recv, "byte", "bytes"), r.headBytes, r.bodyBytes, fr, other(v.recv, r.headBytes+r.bodyBytes+r.framingBytes))
+	v.p.line(3, stGloss, hd.String())
+	row("sent", sent)
+	row("received", recv)
+	if framing > 0 {
+		v.p.gloss(3, "framing: the chunk-size lines, the CR LF after each chunk's data, and the trailers.")
+	}
+	if v.isTLS {
+		v.p.gloss(3, "TLS: the handshake, the certificates, and a few bytes of encryption overhead per record.")
+	}
 	if v.recv > 0 {
-		pct := 100 * float64(v.recv-r.bodyBytes) / float64(v.recv)
-		v.p.linef(3, "%-9s %.0f%% of the bytes received were not body (head, framing%s)", "overhead", pct, map[bool]string{true: ", TLS", false: ""}[v.isTLS])
+		v.p.gloss(3, fmt.Sprintf("%.1f%% of the bytes received were not body.", 100*float64(v.recv-body)/float64(v.recv)))
 	}
-	v.p.linef(3, "%-9s %s from start to the last byte", "time", v.p.m.dur(v.timings.Total))
+	v.p.linef(3, "time: %s from the start to the last byte", v.p.m.dur(v.timings.Total))
 }

@@ -35,6 +35,10 @@ func phases(t fetch.Timings) []phase {
 		ps = append(ps, phase{"TLS", end, s})
 		end = s
 	}
+	if t.StartTransfer == 0 {
+		// No answer came: the rest is the time until the error.
+		return append(ps, phase{"failed", end, clamp(t.Total, end)})
+	}
 	st := clamp(t.StartTransfer, end)
 	ps = append(ps, phase{"server", end, st})
 	ps = append(ps, phase{"transfer", st, clamp(t.Total, st)})
@@ -49,6 +53,7 @@ var phaseText = map[string]string{
 	"TLS":      "TLS: the encryption handshake",
 	"server":   "server: from sending the request to the first byte of the answer (the server's thinking time plus one round trip)",
 	"transfer": "transfer: from the first byte of the answer to the last",
+	"failed":   "failed: from the last step that worked to the error",
 }
 
 // waterfall draws the phases as bars that start where the previous one
@@ -89,9 +94,11 @@ func (v *View) waterfall() {
 		if v.p.m.on {
 			ms = maskedTime
 		}
-		v.p.bw.WriteString(fmt.Sprintf("   %-*s%*s  ", label, ph.name, num, ms))
-		v.p.bw.WriteString(strings.TrimRight(bar, " "))
-		v.p.bw.WriteByte('\n')
+		ln := fmt.Sprintf("   %-*s%*s", label, ph.name, num, ms)
+		if b > a {
+			ln += "  " + bar
+		}
+		v.p.line(0, stNone, ln)
 	}
 	v.p.linef(3, "%-*s%*s", label, "total", num, v.p.m.dur(t.Total))
 	for _, ph := range ps {

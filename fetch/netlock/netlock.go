@@ -30,7 +30,7 @@ var landlockABI = kernelABI
 type Status struct {
 	Applied bool
 	ABI     int    // Landlock ABI version of the kernel (0: none)
-	Ports   []int  // TCP ports that may still be connected (empty: no TCP connect at all)
+	Ports   []int  // TCP ports that may still be connected once Applied (empty: no TCP connect at all)
 	UDP     bool   // UDP, MPTCP, SCTP and raw IP sockets denied by the seccomp filter
 	Reason  string // why not applied, e.g. "kernel lock unavailable: Landlock ABI < 4 (kernel has none)"
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 package netlock
 
 // The lock cannot be undone, so every case runs in a child process: the test

@@ -19,11 +19,11 @@ import (
 // stream builds a realistic fetch event stream, as fetch emits it, with a
 // fake clock. The response side runs through the real rawhttp parser.
 type stream struct {
-	evs []fetch.Event
-	at  time.Duration
-	tim fetch.Timings // of the current hop, cumulative from its start
-	hop time.Duration // At of the current hop's start
-	sum fetch.Timings // over finished hops, as fetch sums them
+	evs        []fetch.Event
+	at         time.Duration
+	tim        fetch.Timings // of the current hop, cumulative from its start
+	hop        time.Duration // At of the current hop's start
+	sum        fetch.Timings // over finished hops, as fetch sums them
 	sent, recv int64
 	tlsOver    int64 // bytes TLS adds each way, for the wire totals
 	bodySize   int64

@@ -115,6 +115,9 @@ func (s *stream) response(wait time.Duration, raw, method string) error {
 		s.add(0, fetch.Event{Kind: fetch.EvRecvHead, Bytes: r.Head, Info: fmt.Sprint(r.Status)})
 	}
 	s.add(0, fetch.Event{Kind: fetch.EvRecvHead, Bytes: resp.Head, Info: fmt.Sprint(resp.Status)})
+	if n := rd.Offset(); n < int64(len(raw)) && resp.Framing.Kind != rawhttp.NoBody {
+		s.add(0, fetch.Event{Kind: fetch.EvRecvData, Bytes: []byte(raw[n:])})
+	}
 	if resp.Framing.Kind == rawhttp.NoBody {
 		s.add(0, fetch.Event{Kind: fetch.EvBodyEnd, Info: "no body: " + resp.Framing.Reason})
 		return nil

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -30,7 +31,8 @@ type Trace struct {
 	port    string
 	remote  bool // the name goes to the proxy
 	proxied bool
-	socks   int // SOCKS records written in this hop
+	socks   int  // SOCKS records written in this hop
+	tried   bool // a "Trying" line was written for this connection
 }
 
 // NewTrace returns a Trace writing to w: curl's --trace layout, or its
@@ -44,7 +46,7 @@ func NewTrace(w io.Writer, ascii, withTime bool) *Trace {
 func (t *Trace) Observe(e fetch.Event) {
 	switch e.Kind {
 	case fetch.EvStart:
-		t.remote, t.proxied, t.socks = false, false, 0
+		t.remote, t.proxied, t.socks, t.tried = false, false, 0, false
 		t.host, t.port = "", ""
 		if u, err := url.Parse(e.URL); err == nil {
 			t.host, t.port = u.Hostname(), u.Port()
@@ -57,7 +59,19 @@ func (t *Trace) Observe(e fetch.Event) {
 		}
 	case fetch.EvResolve:
 		t.remote = e.Remote
-	case fetch.EvLock, fetch.EvInfo:
+	case fetch.EvInfo:
+		if a, ok := strings.CutPrefix(e.Info, "trying "); ok {
+			// fetch says "trying 10.0.0.1:80" or "trying Tor at
+			// 127.0.0.1:9050"; curl says "  Trying 10.0.0.1:80...".
+			if i := strings.LastIndex(a, " at "); i >= 0 {
+				a = a[i+4:]
+			}
+			t.tried = true
+			t.info("  Trying " + a + "...")
+			break
+		}
+		t.info(e.Info)
+	case fetch.EvLock:
 		t.info(e.Info)
 	case fetch.EvConnect:
 		t.connect(e)
@@ -90,7 +104,12 @@ func (t *Trace) Observe(e fetch.Event) {
 			t.dump("=> Send data", body)
 		}
 	case fetch.EvRecvHead:
-		for _, ln := range splitLines(e.Bytes) {
+		lines := splitLines(e.Bytes)
+		if interim(e.Bytes) && len(lines) > 1 {
+			// curl records no empty line after a 1xx head.
+			lines = lines[:len(lines)-1]
+		}
+		for _, ln := range lines {
 			t.dump("<= Recv header", ln)
 		}
 	case fetch.EvRecvData:
@@ -142,12 +161,15 @@ func (t *Trace) connect(e fetch.Event) {
 		return
 	}
 	name := t.host
-	if t.proxied || t.remote || port != t.port {
+	if e.Info != "" || t.remote || port != t.port {
 		// The connection goes to the proxy, known here only by address.
 		t.proxied = true
 		name = ip
 	}
-	t.info(fmt.Sprintf("  Trying %s...", net.JoinHostPort(ip, port)))
+	if !t.tried {
+		t.info(fmt.Sprintf("  Trying %s...", net.JoinHostPort(ip, port)))
+	}
+	t.tried = false
 	t.info(fmt.Sprintf("Connected to %s (%s) port %s (#0)", name, ip, port))
 }
 
@@ -165,7 +187,7 @@ func (t *Trace) tls(cs *tls.ConnectionState) {
 		return
 	}
 	c := cs.PeerCertificates[0]
-	const layout = "Jan  2 15:04:05 2006 GMT"
+	const layout = "Jan _2 15:04:05 2006 GMT"
 	t.info("Server certificate:")
 	t.info(" subject: " + c.Subject.String())
 	t.info(" start date: " + c.NotBefore.UTC().Format(layout))
@@ -220,4 +242,10 @@ func (t *Trace) dump(text string, b []byte) {
 		}
 		t.bw.WriteByte('\n')
 	}
+}
+
+// interim reports whether head is a 1xx response's head.
+func interim(head []byte) bool {
+	sp := bytes.IndexByte(head, ' ')
+	return sp > 0 && sp+1 < len(head) && head[sp+1] == '1'
 }

@@ -19,6 +19,8 @@ const remoteNameMarker = "\x00remote-name"
 //   - everything after "--" is an argument;
 //   - combined short options are split, the last one taking a value:
 //     -fsSL, -sSo FILE, -oFILE, -H'Name: v';
+//   - every option is written in its long form (v2 refuses "-o a --output
+//     b" as two forms of one flag; curl takes both);
 //   - -O and --remote-name become an --output entry, in order with -o;
 //   - a command name (demo, ...) as the first argument ends the rewriting:
 //     the command parses its own options.
@@ -27,11 +29,11 @@ func normalizeArgs(args []string, app *cli.App) []string {
 		return args
 	}
 	valued := map[string]bool{}
-	known := map[string]bool{}
+	canon := map[string]string{} // every name and alias to the flag's name
 	for _, f := range app.Flags {
 		tv, _ := f.(interface{ TakesValue() bool })
 		for _, n := range f.Names() {
-			known[n] = true
+			canon[n] = f.Names()[0]
 			valued[n] = tv != nil && tv.TakesValue()
 		}
 	}
@@ -56,10 +58,16 @@ func normalizeArgs(args []string, app *cli.App) []string {
 			}
 			pos = append(pos, a)
 		case strings.HasPrefix(a, "--"):
-			name, _, hasValue := strings.Cut(a[2:], "=")
+			name, value, hasValue := strings.Cut(a[2:], "=")
 			if name == "remote-name" && !hasValue {
 				out = append(out, "--output="+remoteNameMarker)
 				continue
+			}
+			if c, ok := canon[name]; ok {
+				a = "--" + c
+				if hasValue {
+					a += "=" + value
+				}
 			}
 			out = append(out, a)
 			if !hasValue && valued[name] && i+1 < len(args) {
@@ -70,7 +78,8 @@ func normalizeArgs(args []string, app *cli.App) []string {
 			group := a[1:]
 			for j, ch := range group {
 				name := string(ch)
-				if !known[name] {
+				c, ok := canon[name]
+				if !ok {
 					out = append(out, "-"+name) // cli reports it
 					break
 				}
@@ -79,17 +88,17 @@ func normalizeArgs(args []string, app *cli.App) []string {
 					continue
 				}
 				if !valued[name] {
-					out = append(out, "-"+name)
+					out = append(out, "--"+c)
 					continue
 				}
 				switch {
 				case j+len(name) < len(group):
-					out = append(out, "-"+name, group[j+len(name):])
+					out = append(out, "--"+c, group[j+len(name):])
 				case i+1 < len(args):
-					out = append(out, "-"+name, args[i+1])
+					out = append(out, "--"+c, args[i+1])
 					i++
 				default:
-					out = append(out, "-"+name) // cli reports the missing value
+					out = append(out, "--"+c) // cli reports the missing value
 				}
 				break
 			}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -95,6 +96,12 @@ func (a *app) cliApp() *cli.App {
 		Action:                    a.fetchAction,
 		ExitErrHandler:            func(*cli.Context, error) {}, // run maps errors to exit codes
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+				if len(name) > 1 {
+					name = "-" + name
+				}
+				return usageErr("option -%s is unknown", name)
+			}
 			return usageErr("%v", err)
 		},
 	}

@@ -356,6 +356,11 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 				return nil, resp.Status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), resp.Status)
 			}
 			next.Fragment, next.RawFragment = "", ""
+			if f.out.Include {
+				if err := f.writeHeads(f.out.Body, resp); err != nil {
+					return nil, resp.Status, err
+				}
+			}
 			if f.obs != nil {
 				f.emit(Event{Kind: EvRedirect, URL: next.String(), Info: fmt.Sprintf("%d %s: Location: %s", resp.Status, resp.Reason, loc)})
 			}

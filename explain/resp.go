@@ -278,11 +278,11 @@ func (r *respView) reject(err error, input []byte) {
 	if pe.InBody {
 		where += ", in the body"
 	}
-	r.p.para(ind, ind+7, stNone, "where: "+where)
+	r.p.kv(ind, 6, stNone, "where:", where)
 	if pe.Rule != "" {
-		r.p.para(ind, ind+7, stNone, "rule:  "+clean(pe.Rule))
+		r.p.kv(ind, 6, stNone, "rule:", clean(pe.Rule))
 	}
-	if line, caret, ok := around(input, pe.Offset); ok {
+	if line, caret, ok := around(input, pe.Offset); ok && len(input) > 0 {
 		r.p.line(ind, stNone, "bytes: "+r.p.m.text(line))
 		r.p.line(ind, stBad, "       "+strings.Repeat(" ", caret)+"^")
 	} else if len(pe.Near) > 0 {

@@ -196,7 +196,7 @@ func (v *View) host() string {
 	if v.url == nil || v.url.Hostname() == "" {
 		return "the server"
 	}
-	return clean(v.url.Hostname())
+	return v.p.m.text(clean(v.url.Hostname()))
 }
 
 func (v *View) resolve(e fetch.Event) {
@@ -212,6 +212,10 @@ func (v *View) resolve(e fetch.Event) {
 	if e.Remote {
 		v.remoteDNS = true
 		v.took(e.At)
+		if ip := net.ParseIP(e.Host); ip != nil {
+			v.p.para(3, 3, stNone, "nothing to resolve: "+v.p.m.ip(ip)+" is already an IP address; it goes to the proxy as it is")
+			return
+		}
 		v.p.line(3, stNone, "name sent to the proxy, not resolved here")
 		v.p.gloss(3, "The proxy looks up "+name+" itself, so no DNS query for it leaves this machine: "+
 			"nobody watching our network learns which site we asked for.")
@@ -294,10 +298,10 @@ func (v *View) connect(e fetch.Event) {
 	v.p.m.learnAddr(e.Peer)
 	v.tcpSection(e.At)
 	if e.Local != nil {
-		v.p.linef(3, "local   %-22s this machine; the kernel picked the port", v.p.m.addr(e.Local))
+		v.p.kv(3, 6, stNone, "local", v.p.m.addr(e.Local)+": this machine; the kernel picked the port")
 	}
 	if e.Peer != nil {
-		v.p.linef(3, "remote  %-22s %s", v.p.m.addr(e.Peer), v.peerRole(e))
+		v.p.kv(3, 6, stNone, "remote", v.p.m.addr(e.Peer)+": "+v.peerRole(e))
 	}
 	if e.Err == nil {
 		v.p.linef(3, "connected in %s (one round trip: SYN →, ← SYN-ACK, ACK →)", v.took(e.At))
@@ -352,16 +356,19 @@ func (v *View) field(fl socksField, st style) {
 		if fl.hide {
 			hx = strings.TrimSuffix(strings.Repeat("xx ", end-i), " ")
 		}
-		mean := ""
+		var mean []string
 		if i == 0 {
-			mean = v.p.m.text(fl.meaning)
+			mean = wrap(v.p.m.text(fl.meaning), v.p.width-32)
 		}
 		v.p.bw.WriteString("       ")
 		v.p.bw.WriteString(v.p.paint(st, fmt.Sprintf("%-24s", hx)))
-		if mean != "" {
-			v.p.bw.WriteString(" " + mean)
+		if len(mean) > 0 {
+			v.p.bw.WriteString(" " + mean[0])
 		}
 		v.p.bw.WriteByte('\n')
+		for _, m := range mean[min(1, len(mean)):] {
+			v.p.line(32, stNone, m)
+		}
 	}
 }
 

@@ -4,9 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -209,4 +219,123 @@ func TestTraceRealFetchLikeCurl(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestExplainRealTLS fetches over real TLS from a loopback server whose
+// certificate a test authority signed, and checks what the TLS section and
+// the trace say. The byte counts of a handshake vary, so there is no golden
+// file.
+func TestExplainRealTLS(t *testing.T) {
+	caFile, cfg := testTLS(t)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil || line == "\r\n" {
+						break
+					}
+				}
+				c.Write([]byte(routes("GET / ")))
+			}()
+		}
+	}()
+	url := "https://" + ln.Addr().String() + "/"
+	var out, trace bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	tr := NewTrace(&trace, true, false)
+	body, err := fetchWith(t, fetch.Request{URL: url, CACert: caFile}, func(e fetch.Event) { v.Observe(e); tr.Observe(e) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Finish()
+	tr.Close()
+	if string(body) != "hello\n" {
+		t.Errorf("body %q", body)
+	}
+	for _, want := range []string{
+		"version       TLS 1.3",
+		"ALPN          http/1.1",
+		"certificate   subject CN=sockfetch test server",
+		"issuer CN=sockfetch test CA",
+		"verified      yes",
+		"TLS",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in\n%s", want, out.String())
+		}
+	}
+	for _, want := range []string{
+		"== Info: SSL connection using TLSv1.3 / ",
+		"== Info: ALPN: server accepted http/1.1",
+		"== Info:  SSL certificate verify ok.",
+		"<= Recv data, 6 bytes (0x6)\n0000: hello.\n",
+	} {
+		if !strings.Contains(trace.String(), want) {
+			t.Errorf("missing %q in the trace\n%s", want, trace.String())
+		}
+	}
+}
+
+// testTLS makes a test authority and a server certificate for 127.0.0.1
+// signed by it; it returns the authority's PEM file and the server's
+// configuration.
+func testTLS(t *testing.T) (string, *tls.Config) {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ca := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "sockfetch test CA"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := &x509.Certificate{
+		SerialNumber: big.NewInt(2),
+		Subject:      pkix.Name{CommonName: "sockfetch test server"},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		NextProtos:   []string{"http/1.1"},
+	}
+	return file, cfg
 }

@@ -59,10 +59,15 @@ func TestParseViewGolden(t *testing.T) {
 	}
 }
 
-// TestParseViewFixtures runs the view over every response fixture in
-// testdata/responses (raw bytes, CR LF kept).
+// TestParseViewFixtures runs the view over every response fixture of
+// rawhttp (valid and malformed): it must show a rejection exactly when the
+// parser fails, the end of the body otherwise, and nothing a terminal would
+// act on.
 func TestParseViewFixtures(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "responses", "*.http"))
+	files, _ := filepath.Glob(filepath.Join("..", "rawhttp", "testdata", "responses", "*.http"))
+	if len(files) == 0 {
+		t.Skip("no fixtures in ../rawhttp/testdata/responses")
+	}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -70,7 +75,27 @@ func TestParseViewFixtures(t *testing.T) {
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".http")
 		t.Run(name, func(t *testing.T) {
-			golden(t, filepath.Join("responses", name+".golden"), parseAll(string(raw), "GET", Options{}))
+			method := "GET"
+			if strings.HasPrefix(name, "head") {
+				method = "HEAD"
+			}
+			rd := rawhttp.NewReader(bufio.NewReader(bytes.NewReader(raw)))
+			resp, perr := rd.ReadResponse(nil, method)
+			if perr == nil {
+				_, perr = io.Copy(io.Discard, rd.Body(resp))
+			}
+			out := string(parseAll(string(raw), method, Options{Width: 80}))
+			if got := strings.Contains(out, "✗ rejected"); got != (perr != nil) {
+				t.Errorf("rejection shown: %v, parse error: %v\n%s", got, perr, out)
+			}
+			if perr == nil && !strings.Contains(out, "end of body: ") {
+				t.Errorf("no end of body in\n%s", out)
+			}
+			for _, r := range out {
+				if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) {
+					t.Fatalf("control character %U in the output", r)
+				}
+			}
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 // Body is called once per response, after ReadResponse. The reader belongs
 // to r and is valid until the next ReadResponse.
 func (r *Reader) Body(resp *Response) io.Reader {
+	r.lim = r.Limits.orDefault()
 	switch resp.Framing.Kind {
 	case Length:
 		r.length = LengthReader{r: r, n: resp.Framing.Length, total: resp.Framing.Length}

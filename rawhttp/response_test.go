@@ -226,8 +226,20 @@ type outcome struct {
 	ErrAt    int64
 	InBody   bool
 	Offset   int64
-	Events   []string
+	Events   []event
 	err      error
+}
+
+// event is an Event kept after the callback.
+type event struct {
+	Kind    EventKind
+	Offset  int64
+	Raw     string
+	Status  int
+	Name    string
+	Value   string
+	Size    int64
+	Framing Framing
 }
 
 // parse reads one response and its body from in.
@@ -237,11 +249,11 @@ func parse(in io.Reader, method string, lim Limits) (outcome, *bufio.Reader) {
 	r.Limits = lim
 	var o outcome
 	r.Observe = func(e Event) {
-		s := fmt.Sprintf("%v@%d %q status=%d %s=%q size=%d", e.Kind, e.Offset, e.Raw, e.Status, e.Name, e.Value, e.Size)
+		rec := event{e.Kind, e.Offset, string(e.Raw), e.Status, e.Name, e.Value, e.Size, Framing{}}
 		if e.Framing != nil {
-			s += " " + e.Framing.Kind.String() + ": " + e.Framing.Reason
+			rec.Framing = *e.Framing
 		}
-		o.Events = append(o.Events, s)
+		o.Events = append(o.Events, rec)
 	}
 	if method == "" {
 		method = "GET"

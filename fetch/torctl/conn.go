@@ -159,8 +159,13 @@ func (c *Conn) Command(ctx context.Context, line string) (*Reply, error) {
 	c.cmdMu.Lock()
 	defer c.cmdMu.Unlock()
 	select {
-	case <-c.done:
+	case <-c.done: // first: the reader's own failure says more than Close
 		return nil, c.readFailed(verb)
+	default:
+	}
+	select {
+	case <-c.closing:
+		return nil, fmt.Errorf("%w before %s", ErrClosed, verb)
 	default:
 	}
 
@@ -175,9 +180,9 @@ func (c *Conn) Command(ctx context.Context, line string) (*Reply, error) {
 	if err != nil {
 		c.Close()
 		if ctx.Err() != nil {
-			err = ctx.Err()
+			return nil, fmt.Errorf("torctl: send %s: %w", verb, ctx.Err())
 		}
-		return nil, fmt.Errorf("torctl: send %s: %w", verb, err)
+		return nil, fmt.Errorf("%w: send %s: %v", ErrClosed, verb, err)
 	}
 
 	select {

@@ -25,7 +25,6 @@ import (
 
 	"sockfetch/fetch"
 	"sockfetch/internal/testenv"
-	"sockfetch/rawhttp"
 )
 
 // serve answers every connection on a loopback port with answer(request
@@ -179,9 +178,12 @@ func TestExplainRealFetch(t *testing.T) {
 	}
 }
 
-// TestTraceRealFetchLikeCurl fetches the same URL with curl --trace-ascii
-// and with sockfetch sending the same request bytes, and compares the
-// traces record for record and row for row.
+// TestTraceRealFetchLikeCurl fetches the same URL with curl and with
+// sockfetch sending the same request bytes (directly and through
+// microsocks), and compares the traces record for record and row for row.
+// sockfetch's extra SOCKS records are left out of the comparison; its Info
+// lines must be among curl's, in order, except its note of where the proxy
+// setting came from.
 func TestTraceRealFetchLikeCurl(t *testing.T) {
 	curl := testenv.RequireTool(t, "curl")
 	ver, err := exec.Command(curl, "--version").Output()
@@ -189,36 +191,68 @@ func TestTraceRealFetchLikeCurl(t *testing.T) {
 		t.Fatal(err)
 	}
 	ua := "curl/" + strings.Fields(string(ver))[1]
-	port := serve(t, func(req string) string {
-		if strings.HasPrefix(req, "GET /chunked ") {
-			return chunkedAnswer()
-		}
-		return routes(req)
-	})
+	port := serve(t, routes)
+	proxy := startMicrosocks(t)
 	for _, path := range []string{"/", "/chunked"} {
-		for _, flag := range []string{"--trace-ascii", "--trace"} {
-			t.Run(path+flag, func(t *testing.T) {
-				url := "http://127.0.0.1:" + strconv.Itoa(port) + path
-				want, err := exec.Command(curl, "-s", flag, "-", "-o", "/dev/null", url).Output()
-				if err != nil {
-					t.Fatal(err)
-				}
-				var got bytes.Buffer
-				tr := NewTrace(&got, flag == "--trace-ascii", false)
-				// curl's request: no Connection field.
-				req := fetch.Request{URL: url, UserAgent: ua, Fields: []rawhttp.Field{{Name: "Connection", Value: ""}}}
-				if _, err := fetchWith(t, req, tr.Observe); err != nil {
-					t.Fatal(err)
-				}
-				tr.Close()
-				gr, _ := split(got.Bytes())
-				wr, _ := split(want)
-				if strings.Join(gr, "") != strings.Join(wr, "") {
-					t.Errorf("records differ\ncurl:\n%s\nsockfetch:\n%s", want, got.String())
-				}
-			})
+		for _, px := range []string{"", "socks5://", "socks5h://"} {
+			for _, flag := range []string{"--trace-ascii", "--trace"} {
+				t.Run(path+px+flag, func(t *testing.T) {
+					url := "http://127.0.0.1:" + strconv.Itoa(port) + path
+					// The same request bytes: curl's defaults plus the
+					// Connection: close that sockfetch sends.
+					args := []string{"-s", flag, "-", "-o", "/dev/null", "-H", "Connection: close", url}
+					req := fetch.Request{URL: url, UserAgent: ua}
+					if px != "" {
+						args = append(args, "-x", px+proxy)
+						req.Dialer = &fetch.Dialer{Proxy: &fetch.ProxySettings{Flag: px + proxy}}
+					}
+					want, err := exec.Command(curl, args...).Output()
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got bytes.Buffer
+					tr := NewTrace(&got, flag == "--trace-ascii", false)
+					if _, err := fetchWith(t, req, tr.Observe); err != nil {
+						t.Fatal(err)
+					}
+					tr.Close()
+					gr, gi := split(got.Bytes())
+					wr, wi := split(want)
+					if strings.Join(dropSOCKS(gr), "") != strings.Join(wr, "") {
+						t.Errorf("records differ\ncurl:\n%s\nsockfetch:\n%s", want, got.String())
+					}
+					j := 0
+					for _, g := range gi {
+						if strings.HasPrefix(g, "== Info: proxy ") {
+							continue
+						}
+						for j < len(wi) && wi[j] != g {
+							j++
+						}
+						if j == len(wi) {
+							t.Errorf("Info line curl does not write: %q\ncurl:\n%s\nsockfetch:\n%s", g, want, got.String())
+							break
+						}
+					}
+				})
+			}
 		}
 	}
+}
+
+// dropSOCKS removes the SOCKS records (header and rows) curl does not have.
+func dropSOCKS(lines []string) []string {
+	var out []string
+	skip := false
+	for _, ln := range lines {
+		if strings.HasPrefix(ln, "=> ") || strings.HasPrefix(ln, "<= ") {
+			skip = strings.Contains(ln, " SOCKS, ")
+		}
+		if !skip {
+			out = append(out, ln)
+		}
+	}
+	return out
 }
 
 // TestExplainRealTLS fetches over real TLS from a loopback server whose

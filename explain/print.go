@@ -39,6 +39,7 @@ type printer struct {
 	color bool
 	width int
 	m     *masker
+	told  map[string]bool // explanations already given (each is given once)
 }
 
 func newPrinter(w io.Writer, color bool, width int, mask bool) *printer {
@@ -48,7 +49,7 @@ func newPrinter(w io.Writer, color bool, width int, mask bool) *printer {
 	if width < minWidth {
 		width = minWidth
 	}
-	return &printer{bw: bufio.NewWriter(w), color: color, width: width, m: &masker{on: mask}}
+	return &printer{bw: bufio.NewWriter(w), color: color, width: width, m: &masker{on: mask}, told: map[string]bool{}}
 }
 
 // paint returns s in style st, or s unchanged without colour.
@@ -99,6 +100,16 @@ func (p *printer) kv(indent, keyWidth int, st style, key, val string) {
 		}
 		p.line(indent, st, fmt.Sprintf("%-*s %s", keyWidth, key, l))
 	}
+}
+
+// intro writes an explanation the first time key comes up, and never again:
+// a reader who learnt what TCP is needs no second lesson on the next hop.
+func (p *printer) intro(key string, indent int, s string) {
+	if p.told[key] {
+		return
+	}
+	p.told[key] = true
+	p.gloss(indent, s)
 }
 
 // blank writes an empty line.

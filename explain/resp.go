@@ -170,12 +170,19 @@ func (r *respView) showFraming() {
 		g = "There is no body: this kind of response never has one."
 	case rawhttp.Length:
 		g = fmt.Sprintf("The body is the next %s; then the response is over.", plural(fr.Length, "byte", "bytes"))
+		if fr.Length == 0 {
+			g = "Content-Length is 0: there is no body."
+		}
 	case rawhttp.Chunked:
 		g = "The body comes in chunks. Each chunk starts with its size in hexadecimal (base 16) on a line of its own; a chunk of size 0 ends the body."
 	case rawhttp.UntilClose:
 		g = "Nothing says how long the body is: it is everything until the server closes the connection. A connection cut short would look just the same."
 	}
-	r.p.gloss(r.glossIndent(), g)
+	if fr.Kind == rawhttp.Length {
+		r.p.gloss(r.glossIndent(), g)
+	} else {
+		r.p.intro(fmt.Sprint("framing-", fr.Kind), r.glossIndent(), g)
+	}
 	if fr.BothTECL {
 		r.p.gloss(r.glossIndent(), "Warning: the response has both Transfer-Encoding and Content-Length. Transfer-Encoding wins and Content-Length is ignored; two programs that disagree on this can be tricked (request smuggling).")
 	}

@@ -33,6 +33,7 @@ type Trace struct {
 	proxied bool
 	socks   int  // SOCKS records written in this hop
 	tried   bool // a "Trying" line was written for this connection
+	addr    net.IP // the first address resolved here, which socks5:// sends
 }
 
 // NewTrace returns a Trace writing to w: curl's --trace layout, or its
@@ -59,6 +60,10 @@ func (t *Trace) Observe(e fetch.Event) {
 		}
 	case fetch.EvResolve:
 		t.remote = e.Remote
+		t.addr = nil
+		if len(e.Addrs) > 0 {
+			t.addr = e.Addrs[0]
+		}
 	case fetch.EvInfo:
 		if a, ok := strings.CutPrefix(e.Info, "trying "); ok {
 			// fetch says "trying 10.0.0.1:80" or "trying Tor at
@@ -77,11 +82,16 @@ func (t *Trace) Observe(e fetch.Event) {
 		t.connect(e)
 	case fetch.EvSOCKSSend:
 		if t.socks == 0 {
-			how := "locally resolved"
-			if t.remote {
-				how = "remotely resolved"
+			// curl's words: "SOCKS5 connect to example.com:80 (remotely
+			// resolved)", or "to IPv4 93.184.215.14:80 (locally resolved)".
+			switch {
+			case t.remote || t.addr == nil:
+				t.info(fmt.Sprintf("SOCKS5 connect to %s (remotely resolved)", net.JoinHostPort(t.host, t.port)))
+			case t.addr.To4() != nil:
+				t.info(fmt.Sprintf("SOCKS5 connect to IPv4 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
+			default:
+				t.info(fmt.Sprintf("SOCKS5 connect to IPv6 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
 			}
-			t.info(fmt.Sprintf("SOCKS5 connect to %s (%s)", net.JoinHostPort(t.host, t.port), how))
 		}
 		t.socks++
 		t.dump("=> Send SOCKS", e.Bytes)
@@ -153,11 +163,13 @@ func (t *Trace) info(s string) {
 }
 
 func (t *Trace) connect(e fetch.Event) {
-	ip, port := "", ""
-	if e.Peer != nil {
-		ip, port, _ = net.SplitHostPort(e.Peer.String())
+	if e.Err != nil || e.Peer == nil {
+		return
 	}
-	if e.Err != nil {
+	ip, port, err := net.SplitHostPort(e.Peer.String())
+	if err != nil {
+		// A unix socket (Tor's SocksPort can be one): no port.
+		t.info(fmt.Sprintf("Connected to %s (%s) (#0)", e.Info, e.Peer.String()))
 		return
 	}
 	name := t.host

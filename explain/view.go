@@ -188,7 +188,7 @@ func (v *View) start(e fetch.Event) {
 	v.hop++
 	v.newHop()
 	v.p.blank()
-	v.p.line(0, stHead, fmt.Sprintf("Hop %d: %s", v.hop, v.p.m.text(clean(e.URL))))
+	v.p.para(0, 0, stHead, fmt.Sprintf("Request %d, after the redirect: %s", v.hop, v.p.m.text(clean(e.URL))))
 }
 
 // host returns the URL's host name, or "the server".
@@ -217,7 +217,7 @@ func (v *View) resolve(e fetch.Event) {
 			return
 		}
 		v.p.line(3, stNone, "name sent to the proxy, not resolved here")
-		v.p.gloss(3, "The proxy looks up "+name+" itself, so no DNS query for it leaves this machine: "+
+		v.p.intro("remote-dns", 3, "The proxy looks up "+name+" itself, so no DNS query for it leaves this machine: "+
 			"nobody watching our network learns which site we asked for.")
 		return
 	}
@@ -226,7 +226,7 @@ func (v *View) resolve(e fetch.Event) {
 		v.p.linef(3, "nothing to resolve: %s is already an IP address", v.p.m.ip(ip))
 		return
 	}
-	v.p.gloss(3, "Computers reach each other by number (an IP address), not by name. "+
+	v.p.intro("dns", 3, "Computers reach each other by number (an IP address), not by name. "+
 		"DNS, the internet's phone book, turns the name into addresses.")
 	if e.Err != nil {
 		return
@@ -289,7 +289,7 @@ func (v *View) tcpSection(at time.Duration) {
 		v.p.linef(3, "nothing to resolve: %s is already an IP address", v.p.m.text(v.host()))
 	}
 	v.section("tcp", "TCP connection", at)
-	v.p.gloss(3, "TCP gives two programs a reliable two-way stream of bytes. "+
+	v.p.intro("tcp", 3, "TCP gives two programs a reliable two-way stream of bytes. "+
 		"Each end is a socket address: an IP address (which machine) plus a port number (which program on it).")
 }
 
@@ -316,7 +316,7 @@ const socksIntro = "A SOCKS5 proxy (RFC 1928) opens connections on our behalf. "
 func (v *View) socksMsg(e fetch.Event) {
 	if v.cur != "socks" {
 		v.section("socks", "SOCKS5 handshake with the proxy", e.At)
-		v.p.gloss(3, socksIntro)
+		v.p.intro("socks", 3, socksIntro)
 	}
 	send := e.Kind == fetch.EvSOCKSSend
 	var m socksMsg
@@ -399,7 +399,7 @@ func (v *View) socksDone(e fetch.Event) {
 func (v *View) tlsState(e fetch.Event) {
 	v.isTLS = true
 	v.section("tls", "TLS: encryption and the server's identity", e.At)
-	v.p.gloss(3, "TLS encrypts everything that follows and checks, with a certificate, that the server really is "+v.host()+".")
+	v.p.intro("tls", 3, "TLS encrypts everything that follows and checks, with a certificate, that the server really is "+v.host()+".")
 	cs := e.TLS
 	if cs == nil {
 		return
@@ -449,7 +449,7 @@ const requestIntro = "HTTP is plain text. A request is a head (one item per line
 
 func (v *View) request(e fetch.Event) {
 	v.section("request", "HTTP request", e.At)
-	v.p.gloss(3, requestIntro)
+	v.p.intro("request", 3, requestIntro)
 	head := e.Bytes
 	if e.Size > 0 && e.Size <= int64(len(head)) {
 		head = head[:e.Size]
@@ -521,7 +521,7 @@ const responseIntro = "The answer has the same shape: a status line, header fiel
 func (v *View) responseSection(at time.Duration) {
 	if v.cur != "response" {
 		v.section("response", "HTTP response", at)
-		v.p.gloss(3, responseIntro)
+		v.p.intro("response", 3, responseIntro)
 	}
 }
 
@@ -574,7 +574,7 @@ func (v *View) redirect(e fetch.Event) {
 	v.rawHeads(e.At)
 	v.p.m.learnURL(e.URL)
 	v.section("redirect", "redirect", e.At)
-	v.p.gloss(3, "The server sent us elsewhere. A new request starts from the beginning: "+
+	v.p.intro("redirect", 3, "The server sent us elsewhere. A new request starts from the beginning: "+
 		"name, connection, request, response.")
 	v.p.para(3, 9, stNone, "next: "+v.p.m.text(clean(e.URL)))
 	if e.Info != "" {

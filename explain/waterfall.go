@@ -104,4 +104,7 @@ func (v *View) waterfall() {
 	for _, ph := range ps {
 		v.p.gloss(3, phaseText[ph.name])
 	}
+	if v.hops > 0 {
+		v.p.gloss(3, "With redirects, each bar is the sum over all the requests, as curl's -w times are.")
+	}
 }

@@ -84,6 +84,9 @@ func responseFieldText(name, value string) string {
 	switch strings.ToLower(name) {
 	case "content-length":
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			if n == 0 {
+				return "the body is empty (0 bytes long)"
+			}
 			return fmt.Sprintf("the body is exactly %s long", plural(n, "byte", "bytes"))
 		}
 		return "the length of the body in bytes"

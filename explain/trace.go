@@ -31,8 +31,8 @@ type Trace struct {
 	port    string
 	remote  bool // the name goes to the proxy
 	proxied bool
-	socks   int  // SOCKS records written in this hop
-	tried   bool // a "Trying" line was written for this connection
+	socks   int    // SOCKS records written in this hop
+	tried   bool   // a "Trying" line was written for this connection
 	addr    net.IP // the first address resolved here, which socks5:// sends
 }
 

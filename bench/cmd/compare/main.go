@@ -40,6 +40,7 @@ func main() {
 	var cfg config
 	flag.StringVar(&cfg.sockfetch, "sockfetch", "../sockfetch", "sockfetch binary under test")
 	flag.StringVar(&cfg.curl, "curl", "curl", "curl binary")
+	flag.StringVar(&cfg.goCmd, "go", "go", "go command, for the parser benchmarks and benchstat")
 	flag.StringVar(&cfg.server, "server", "out/server", "origin binary (bench/server)")
 	flag.StringVar(&cfg.out, "out", "out", "directory for logs, configs and out/table.md")
 	flag.IntVar(&cfg.pairs, "pairs", 15, "A B pairs per comparison")
@@ -71,6 +72,7 @@ func main() {
 // config is what the flags set.
 type config struct {
 	sockfetch, curl, server, out string
+	goCmd                        string
 	pairs, rssRuns, benchCount   int
 	parse, strace                bool
 }
@@ -81,7 +83,7 @@ func run(cfg *config) (*table, error) {
 	becomeSubreaper()
 	defer reapOrphans()
 
-	t := &table{started: time.Now(), loadStart: loadavg()}
+	t := &table{started: time.Now(), loadStart: loadavg(), goCmd: cfg.goCmd}
 	origin, err := startServer(cfg, "sendfile")
 	if err != nil {
 		return nil, err

@@ -356,7 +356,7 @@ var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) n
 // text.
 func parserBench(cfg *config) (map[string]benchResult, string, error) {
 	raw := filepath.Join(cfg.out, "parse.txt")
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(cfg.benchCount), ".")
+	cmd := exec.Command(cfg.goCmd, "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(cfg.benchCount), ".")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -385,7 +385,7 @@ func parserBench(cfg *config) (map[string]benchResult, string, error) {
 		res[name] = benchResult{ns: median(ns), allocs: median(al), bytes: median(by)}
 	}
 
-	bs := exec.Command("go", "run", "golang.org/x/perf/cmd/benchstat@latest", "-col", "/impl", raw)
+	bs := exec.Command(cfg.goCmd, "run", "golang.org/x/perf/cmd/benchstat@latest", "-col", "/impl", raw)
 	var errOut bytes.Buffer
 	bs.Stderr = &errOut
 	text, berr := bs.Output()

@@ -22,7 +22,7 @@ demo: build
 # BENCHFLAGS passes flags to bench/cmd/compare, e.g. BENCHFLAGS=-pairs=5.
 bench: build deps
 	cd bench && $(GO) build -o out/server ./server && $(GO) build -o out/compare ./cmd/compare
-	cd bench && ./out/compare -sockfetch ../$(BIN) $(BENCHFLAGS)
+	cd bench && ./out/compare -go $(GO) -sockfetch ../$(BIN) $(BENCHFLAGS)
 
 fuzz:
 	./scripts/fuzz $(FUZZTIME)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -88,8 +89,11 @@ func (c *Conn) readLoop(br *bufio.Reader) {
 		case <-c.closing:
 			err = ErrClosed
 		default:
-			if err == io.EOF {
+			switch {
+			case err == io.EOF:
 				err = ErrClosed
+			case errors.Is(err, syscall.ECONNRESET):
+				err = fmt.Errorf("%w: connection reset by tor", ErrClosed)
 			}
 		}
 		c.mu.Lock()

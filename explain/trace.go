@@ -223,14 +223,15 @@ func (t *Trace) dump(text string, b []byte) {
 	if t.ascii {
 		width = 0x40
 	}
+	row := make([]byte, 0, 8+4*width)
 	for i := 0; i < size; i += width {
-		fmt.Fprintf(t.bw, "%04x: ", i)
+		row = appendOffset(row[:0], i)
 		if !t.ascii {
 			for c := 0; c < width; c++ {
 				if i+c < size {
-					fmt.Fprintf(t.bw, "%02x ", b[i+c])
+					row = append(row, hexDigits[b[i+c]>>4], hexDigits[b[i+c]&0xf], ' ')
 				} else {
-					t.bw.WriteString("   ")
+					row = append(row, "   "...)
 				}
 			}
 		}
@@ -244,7 +245,7 @@ func (t *Trace) dump(text string, b []byte) {
 			if ch < 0x20 || ch >= 0x80 {
 				ch = '.'
 			}
-			t.bw.WriteByte(ch)
+			row = append(row, ch)
 			// A CR LF right after this byte also ends the row, so that a
 			// row exactly width long gets no extra empty row.
 			if t.ascii && i+c+2 < size && b[i+c+1] == '\r' && b[i+c+2] == '\n' {
@@ -252,8 +253,24 @@ func (t *Trace) dump(text string, b []byte) {
 				break
 			}
 		}
-		t.bw.WriteByte('\n')
+		row = append(row, '\n')
+		t.bw.Write(row)
 	}
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendOffset appends a row's offset as curl's "%04zx: ".
+func appendOffset(dst []byte, n int) []byte {
+	var buf [16]byte
+	i := len(buf)
+	for n > 0 || i > len(buf)-4 {
+		i--
+		buf[i] = hexDigits[n&0xf]
+		n >>= 4
+	}
+	dst = append(dst, buf[i:]...)
+	return append(dst, ':', ' ')
 }
 
 // interim reports whether head is a 1xx response's head.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os/exec"
 	"regexp"
@@ -243,5 +244,23 @@ func TestTraceTimeLikeCurl(t *testing.T) {
 	check("sockfetch", ours)
 	if !strings.HasPrefix(string(ours), "14:03:07.123456 ") {
 		t.Errorf("time prefix: got %q", strings.SplitN(string(ours), "\n", 2)[0])
+	}
+}
+
+func BenchmarkTraceHex(b *testing.B) {
+	data := bytes.Repeat([]byte("0123456789abcdef\r\n"), 2000)
+	tr := NewTrace(io.Discard, false, false)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		tr.Observe(fetch.Event{Kind: fetch.EvRecvData, Bytes: data})
+	}
+}
+
+func BenchmarkTraceASCII(b *testing.B) {
+	data := bytes.Repeat([]byte("0123456789abcdef\r\n"), 2000)
+	tr := NewTrace(io.Discard, true, false)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		tr.Observe(fetch.Event{Kind: fetch.EvRecvData, Bytes: data})
 	}
 }

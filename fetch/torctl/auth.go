@@ -120,12 +120,15 @@ func (c *Conn) Authenticate(ctx context.Context, password, cookieFile string) er
 	if err != nil {
 		return err
 	}
-	switch {
-	case pi.HasMethod(MethodNull):
+	switch pi.Method(password != "") {
+	case MethodNull:
 		return c.authenticate(ctx, MethodNull, "")
-	case password != "" && pi.HasMethod(MethodHashedPassword):
+	case MethodHashedPassword:
+		if password == "" {
+			return ErrPasswordRequired
+		}
 		return c.authenticate(ctx, "password", hex.EncodeToString([]byte(password)))
-	case pi.HasMethod(MethodSafeCookie) || pi.HasMethod(MethodCookie):
+	case MethodSafeCookie, MethodCookie:
 		if cookieFile == "" {
 			cookieFile = pi.CookieFile
 		}
@@ -140,10 +143,27 @@ func (c *Conn) Authenticate(ctx context.Context, password, cookieFile string) er
 			return c.safeCookie(ctx, cookie, cookieFile)
 		}
 		return c.authenticate(ctx, "cookie "+cookieFile, hex.EncodeToString(cookie))
-	case pi.HasMethod(MethodHashedPassword):
-		return ErrPasswordRequired
 	}
 	return fmt.Errorf("%w: tor offers %q", ErrNoAuthMethod, strings.Join(pi.AuthMethods, ","))
+}
+
+// Method returns the method Authenticate uses: NULL when offered; else
+// HASHEDPASSWORD when offered and withPassword; else SAFECOOKIE, else
+// COOKIE; else HASHEDPASSWORD (which then needs a password); else "".
+func (p *ProtocolInfo) Method(withPassword bool) string {
+	switch {
+	case p.HasMethod(MethodNull):
+		return MethodNull
+	case withPassword && p.HasMethod(MethodHashedPassword):
+		return MethodHashedPassword
+	case p.HasMethod(MethodSafeCookie):
+		return MethodSafeCookie
+	case p.HasMethod(MethodCookie):
+		return MethodCookie
+	case p.HasMethod(MethodHashedPassword):
+		return MethodHashedPassword
+	}
+	return ""
 }
 
 // authenticate sends AUTHENTICATE with the hex token.

@@ -143,34 +143,52 @@ func lineOK(line []byte) (int, string) {
 // to dst and reported as an event of kind ev. base is b's stream offset. It
 // returns the fields and the index of the empty line.
 func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields int, ev EventKind) ([]Field, int, error) {
-	n := 0
+	// Every line must be free of NUL and of CR other than the one before
+	// its LF. Looking at each line costs two searches per line; instead the
+	// whole section is searched for NUL once, and its CRs are counted once
+	// and compared with the CR LF line ends seen. Only when that fails, or
+	// when events must be exact, is each line checked.
+	check := r != nil && r.Observe != nil || bytes.IndexByte(b[i:], 0) >= 0
+	crs := 0
+	if !check {
+		crs = bytes.Count(b[i:], crByte)
+	}
+	start, n0 := i, len(dst)
+	n, crlf := 0, 0
 	for {
 		j := bytes.IndexByte(b[i:], '\n')
 		if j < 0 { // cannot happen: b ends in an empty line
 			return dst, i, protoErr(ErrMalformed, base+int64(i), ruleFieldLine, "field section not terminated", nil)
 		}
 		next := i + j + 1
-		line := trimCR(b[i : i+j])
+		line := b[i : i+j]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+			crlf++
+		}
 		if len(line) == 0 {
+			if !check && crlf != crs { // a bare CR somewhere: find it
+				check, i, n, crlf, dst = true, start, 0, 0, dst[:n0]
+				continue
+			}
 			return dst, i, nil
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			return dst, i, protoErr(ErrMalformed, base+int64(i), ruleFoldFirst, "whitespace-preceded line before the first field", line)
 		}
-		if k, msg := lineOK(line); k >= 0 {
-			return dst, i, protoErr(ErrMalformed, base+int64(i+k), ruleFieldChars, "field line "+msg, line)
+		if check {
+			if k, msg := lineOK(line); k >= 0 {
+				return dst, i, protoErr(ErrMalformed, base+int64(i+k), ruleFieldChars, "field line "+msg, line)
+			}
 		}
-		colon := bytes.IndexByte(line, ':')
-		if colon < 0 {
-			return dst, i, protoErr(ErrMalformed, base+int64(i), ruleFieldLine, "field line without a colon", line)
+		colon := 0
+		for colon < len(line) && isTchar[line[colon]] {
+			colon++
+		}
+		if colon == 0 || colon == len(line) || line[colon] != ':' {
+			return dst, i, nameErr(line, base+int64(i))
 		}
 		name := line[:colon]
-		if !isToken(name) {
-			if len(name) > 0 && (name[len(name)-1] == ' ' || name[len(name)-1] == '\t') {
-				return dst, i, protoErr(ErrMalformed, base+int64(i+colon-1), ruleColonSpace, "whitespace before the colon", line)
-			}
-			return dst, i, protoErr(ErrMalformed, base+int64(i), ruleFieldLine, "invalid field name", line)
-		}
 		value := str(trimOWS(line[colon+1:]))
 		// obs-fold: lines that begin with whitespace continue the value
 		// (RFC 9112 §5.2). Each line is trimmed and the lines are joined
@@ -179,8 +197,12 @@ func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields
 			v := []byte(value)
 			for next < len(b) && (b[next] == ' ' || b[next] == '\t') {
 				e := bytes.IndexByte(b[next:], '\n')
-				cont := trimCR(b[next : next+e])
-				if k, msg := lineOK(cont); k >= 0 {
+				cont := b[next : next+e]
+				if len(cont) > 0 && cont[len(cont)-1] == '\r' {
+					cont = cont[:len(cont)-1]
+					crlf++
+				}
+				if k, msg := lineOK(cont); check && k >= 0 {
 					return dst, i, protoErr(ErrMalformed, base+int64(next+k), ruleFieldChars, "field line "+msg, cont)
 				}
 				v = append(v, ' ')
@@ -198,4 +220,18 @@ func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields
 		}
 		i = next
 	}
+}
+
+var crByte = []byte{'\r'}
+
+// nameErr describes what is wrong before the colon of line, at off.
+func nameErr(line []byte, off int64) error {
+	colon := bytes.IndexByte(line, ':')
+	if colon < 0 {
+		return protoErr(ErrMalformed, off, ruleFieldLine, "field line without a colon", line)
+	}
+	if colon > 0 && (line[colon-1] == ' ' || line[colon-1] == '\t') {
+		return protoErr(ErrMalformed, off+int64(colon-1), ruleColonSpace, "whitespace before the colon", line)
+	}
+	return protoErr(ErrMalformed, off, ruleFieldLine, "invalid field name", line)
 }

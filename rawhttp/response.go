@@ -51,6 +51,13 @@ type Reader struct {
 // NewReader returns a Reader over br.
 func NewReader(br *bufio.Reader) *Reader { return &Reader{br: br} }
 
+// Reset makes r read a new stream from br, offsets from 0, keeping its
+// Limits, Observe and buffers.
+func (r *Reader) Reset(br *bufio.Reader) {
+	r.br = br
+	r.off = 0
+}
+
 // Offset is the number of bytes consumed from the stream so far.
 func (r *Reader) Offset() int64 { return r.off }
 

@@ -40,7 +40,9 @@ func TestMain(m *testing.M) {
 }
 
 // sockfetch returns the path of the sockfetch binary, built once per test
-// binary with `go build -o` from the module root.
+// binary with `go build -o` from the module root. It is built without cgo,
+// as released: the kernel lock (fetch/netlock) needs that on kernels below
+// Landlock ABI 8.
 func sockfetch(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {
@@ -55,6 +57,7 @@ func sockfetch(t testing.TB) string {
 		build.bin = filepath.Join(build.dir, "sockfetch")
 		cmd := exec.Command(goBin, "build", "-o", build.bin, ".")
 		cmd.Dir = moduleRoot()
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			build.err = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -1,6 +1,7 @@
 // Package tornet runs a private Tor network on 127.0.0.1 for tests: three
-// directory authorities (each also a relay and an exit), two middle relays
-// and one client, all Debian's real tor, as in Tor's own chutney. The recipe
+// directory authorities (each also a relay and an exit), two middle relays,
+// one client and, with Options.Onion, one more tor hosting an onion
+// service, all Debian's real tor, as in Tor's own chutney. The recipe
 // and what was measured on these machines are in ../shared/TORNET.md; the
 // torrc templates are in testdata/tor.
 //
@@ -11,7 +12,8 @@
 //     one host-side address per exit bound through OutboundBindAddressExit,
 //     so a server there sees which exit a stream left from, and a check
 //     server answering like https://check.torproject.org/api/ip;
-//   - an onion service hosted by the client, serving a loopback page.
+//   - an onion service hosted by a tor of its own (not the client, which
+//     tests reconfigure), serving a loopback page.
 //
 // Start brings a network up for one caller; Shared starts one per test
 // binary and Main (called from TestMain) tears it down. Test traffic only

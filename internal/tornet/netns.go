@@ -135,8 +135,9 @@ func (ns *Netns) Listen(t testing.TB, port int) net.Listener {
 
 // listen opens the socket from a thread that has joined the namespace; the
 // socket stays in the namespace whatever thread uses it later. The thread
-// is never unlocked, so it ends with its goroutine instead of going back to
-// the scheduler in the wrong namespace.
+// then goes back to this process's namespace; if it cannot, it stays locked
+// and ends with its goroutine rather than run other goroutines in the wrong
+// namespace.
 func (ns *Netns) listen(port int) (net.Listener, error) {
 	type result struct {
 		ln  net.Listener
@@ -145,17 +146,29 @@ func (ns *Netns) listen(port int) (net.Listener, error) {
 	ch := make(chan result, 1)
 	go func() {
 		runtime.LockOSThread()
+		home, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			runtime.UnlockOSThread()
+			ch <- result{err: fmt.Errorf("open this thread's namespace: %w", err)}
+			return
+		}
+		defer unix.Close(home)
 		fd, err := unix.Open("/run/netns/"+ns.Name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
+			runtime.UnlockOSThread()
 			ch <- result{err: fmt.Errorf("open namespace %s: %w", ns.Name, err)}
 			return
 		}
 		defer unix.Close(fd)
 		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
 			ch <- result{err: fmt.Errorf("join namespace %s: %w", ns.Name, err)}
 			return
 		}
 		ln, err := net.Listen("tcp", net.JoinHostPort(ns.IP, strconv.Itoa(port)))
+		if unix.Setns(home, unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
 		ch <- result{ln, err}
 	}()
 	r := <-ch

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -24,6 +26,11 @@ type proc struct {
 // startProc starts name with args in its own process group, its output
 // going to logFile. The process is killed when the test binary dies
 // (Pdeathsig), in case nobody gets to stop it.
+//
+// Pdeathsig fires when the forking thread ends, not the process, and Go
+// ends a thread when a goroutine locked to it returns (as a test's
+// namespace helper may). So every child is forked from one thread that
+// lives as long as the process.
 func startProc(label, logFile string, name string, args ...string) (*proc, error) {
 	out, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -35,7 +42,7 @@ func startProc(label, logFile string, name string, args ...string) (*proc, error
 	cmd.Stderr = out
 	cmd.Dir = filepath.Dir(logFile)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	if err := onSpawner(cmd.Start); err != nil {
 		return nil, fmt.Errorf("start %s: %w", label, err)
 	}
 	p := &proc{name: label, cmd: cmd, done: make(chan struct{})}
@@ -44,6 +51,27 @@ func startProc(label, logFile string, name string, args ...string) (*proc, error
 		close(p.done)
 	}()
 	return p, nil
+}
+
+var spawner struct {
+	once sync.Once
+	ch   chan func()
+}
+
+// onSpawner runs f on the spawner thread and returns its error.
+func onSpawner(f func() error) error {
+	spawner.once.Do(func() {
+		spawner.ch = make(chan func())
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread lives on
+			for f := range spawner.ch {
+				f()
+			}
+		}()
+	})
+	errc := make(chan error, 1)
+	spawner.ch <- func() { errc <- f() }
+	return <-errc
 }
 
 // exited reports whether the process has ended, and how.

@@ -21,22 +21,22 @@ const retryEvery = 500 * time.Millisecond
 
 // waitReady waits for the client's control port, its bootstrap, a first
 // fetch through its SocksPort and, with onion, the onion service: first
-// its descriptor upload (HS_DESC UPLOADED), then a fetch.
+// its descriptor upload (HS_DESC UPLOADED on the service's tor), then a
+// fetch through the client.
 func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) error {
-	c := n.client()
-	var ctl *torctl.Conn
-	for {
-		var err error
-		if ctl, err = n.Control(ctx); err == nil {
-			break
-		}
-		if err := n.pause(ctx, 100*time.Millisecond); err != nil {
-			return fmt.Errorf("client control port: %v", err)
-		}
+	ctl, err := n.dialRetry(ctx, n.ControlAddr, n.CookieFile)
+	if err != nil {
+		return fmt.Errorf("client control port: %w", err)
 	}
 	defer ctl.Close()
+	var hs *torctl.Conn
 	if onion {
-		if err := ctl.SetEvents(ctx, "HS_DESC"); err != nil {
+		o := n.onion
+		if hs, err = n.dialRetry(ctx, hostPort(o.ControlPort), filepath.Join(o.DataDir, "control_auth_cookie")); err != nil {
+			return fmt.Errorf("onion service's control port: %w", err)
+		}
+		defer hs.Close()
+		if err := hs.SetEvents(ctx, "HS_DESC"); err != nil {
 			return err
 		}
 	}
@@ -63,14 +63,14 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 		return nil
 	}
 
-	host, err := os.ReadFile(filepath.Join(c.DataDir, "onion", "hostname"))
+	host, err := os.ReadFile(filepath.Join(n.onion.DataDir, "onion", "hostname"))
 	if err != nil {
 		return err
 	}
 	n.OnionHost = strings.TrimSpace(string(host))
 	id := strings.TrimSuffix(n.OnionHost, ".onion")
 	for {
-		ev, err := ctl.NextEvent(ctx)
+		ev, err := hs.NextEvent(ctx)
 		if err != nil {
 			return fmt.Errorf("onion descriptor upload: %w", err)
 		}
@@ -86,14 +86,31 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 	return nil
 }
 
+// dialRetry connects to a tor's control port as soon as it listens.
+func (n *Net) dialRetry(ctx context.Context, addr, cookieFile string) (*torctl.Conn, error) {
+	for {
+		ctl, err := dialControl(ctx, addr, cookieFile)
+		if err == nil {
+			return ctl, nil
+		}
+		if perr := n.pause(ctx, 100*time.Millisecond); perr != nil {
+			return nil, fmt.Errorf("%v (last: %v)", perr, err)
+		}
+	}
+}
+
 // Control connects to the client's control port and authenticates with the
 // cookie. The caller closes the connection.
 func (n *Net) Control(ctx context.Context) (*torctl.Conn, error) {
-	ctl, err := torctl.Dial(ctx, n.ControlAddr)
+	return dialControl(ctx, n.ControlAddr, n.CookieFile)
+}
+
+func dialControl(ctx context.Context, addr, cookieFile string) (*torctl.Conn, error) {
+	ctl, err := torctl.Dial(ctx, addr)
 	if err != nil {
 		return nil, err
 	}
-	if err := ctl.Authenticate(ctx, "", n.CookieFile); err != nil {
+	if err := ctl.Authenticate(ctx, "", cookieFile); err != nil {
 		ctl.Close()
 		return nil, err
 	}

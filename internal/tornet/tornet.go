@@ -24,7 +24,7 @@ const ReadyTimeout = 90 * time.Second
 
 // Options choose the parts of the network beyond the tor processes.
 type Options struct {
-	Onion bool // the client hosts an onion service serving OnionBody
+	Onion bool // a tor of its own hosts an onion service serving OnionBody
 	Netns bool // make the namespace test host and bind exits to their own addresses (root)
 }
 
@@ -49,7 +49,7 @@ type Net struct {
 	ControlPassword string // accepted by the client's control port (HashedControlPassword)
 	ControlHash     string // the "16:…" hash of ControlPassword in the client's torrc
 
-	OnionHost string // "<56 letters>.onion" of the client's onion service (with Options.Onion)
+	OnionHost string // "<56 letters>.onion" of the network's onion service (with Options.Onion)
 
 	Exits   []Exit
 	Netns   *Netns // the test host (with Options.Netns)
@@ -60,6 +60,7 @@ type Net struct {
 	Timings Timings
 
 	nodes   []*node
+	onion   *node // the onion service's tor, or nil
 	pageURL string
 	dns     *proc
 	servers []*http.Server
@@ -83,6 +84,7 @@ type node struct {
 	ControlPort    int
 	ORPort         int
 	DirPort        int
+	OnionPort      int // the onion service's tor: its HiddenServicePort target
 	DirAuthorities []string
 	// Exits.
 	Exit       bool
@@ -95,7 +97,6 @@ type node struct {
 	SocksUnix      string
 	ControlUnix    string
 	HashedPassword string
-	OnionPort      int
 
 	v3ident, fingerprint string
 	template             string
@@ -182,7 +183,7 @@ func Start(ctx context.Context, dir string, o Options) (_ *Net, err error) {
 
 // makeNodes picks ports, makes the authorities' keys and writes every torrc.
 func (n *Net) makeNodes(ctx context.Context, resolvConf string, onionPort int) error {
-	ports, err := freePorts(3*nAuthorities + 2*nRelays + 3)
+	ports, err := freePorts(3*nAuthorities + 2*nRelays + 1 + 3)
 	if err != nil {
 		return err
 	}
@@ -215,6 +216,14 @@ func (n *Net) makeNodes(ctx context.Context, resolvConf string, onionPort int) e
 		}
 		nd.ORPort = next()
 	}
+	if onionPort != 0 {
+		nd, err := newNode("onion", "onion.torrc")
+		if err != nil {
+			return err
+		}
+		nd.OnionPort = onionPort
+		n.onion = nd
+	}
 	c, err := newNode("client", "client.torrc")
 	if err != nil {
 		return err
@@ -222,7 +231,6 @@ func (n *Net) makeNodes(ctx context.Context, resolvConf string, onionPort int) e
 	c.SocksPort, c.SocksPlainPort = next(), next()
 	c.SocksUnix = filepath.Join(c.DataDir, "socks.sock")
 	c.ControlUnix = filepath.Join(c.DataDir, "control.sock")
-	c.OnionPort = onionPort
 	n.ControlPassword = randomHex(12)
 	if c.HashedPassword, err = hashPassword(ctx, n.ControlPassword); err != nil {
 		return err

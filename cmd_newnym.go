@@ -46,7 +46,7 @@ const (
 const newnymWait = 2 * time.Second
 
 // torEnableHint names the torrc lines that open a control port.
-const torEnableHint = "enable it in torrc with the lines 'ControlPort 9051' and 'CookieAuthentication 1', then restart tor"
+const torEnableHint = "is tor running? Then enable its control port in torrc with the lines 'ControlPort 9051' and 'CookieAuthentication 1', and restart tor"
 
 const newnymDescription = `Speaks Tor's control protocol (PROTOCOLINFO, AUTHENTICATE, SIGNAL NEWNYM)
 on the control port: new connections then use new circuits, so a new exit.
@@ -132,12 +132,22 @@ func newnymAction(c *cli.Context) error {
 		cookie:   c.String("cookie"),
 		password: os.Getenv(envTorPassword),
 		maxTime:  time.Duration(c.Float64("max-time") * float64(time.Second)),
-		verbose:  c.Bool("verbose"),
+		verbose:  newnymVerbose(c),
 		stdin:    c.App.Reader,
 		stdout:   c.App.Writer,
 		stderr:   c.App.ErrWriter,
 	}
 	return r.run(c.Context)
+}
+
+// newnymVerbose reports whether -v was given to the command or to the app.
+func newnymVerbose(c *cli.Context) bool {
+	for _, cc := range c.Lineage() {
+		if cc.Bool("verbose") {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *newnymRun) logf(format string, args ...any) {

@@ -113,7 +113,7 @@ func TestNewnymClosedPort(t *testing.T) {
 	addr := closedAddr(t)
 	r := runNewnym(t, nil, "--control", addr)
 	r.wantError(t, 7, "cannot connect to Tor's control port at "+addr+" (connection refused)",
-		"enable it in torrc with the lines 'ControlPort 9051' and 'CookieAuthentication 1'")
+		"is tor running? Then enable its control port in torrc with the lines 'ControlPort 9051' and 'CookieAuthentication 1', and restart tor")
 	if strings.Contains(r.stderr, " or ") {
 		t.Errorf("an explicit --control got a fallback:\n%s", r)
 	}
@@ -160,6 +160,27 @@ func TestNewnymNotControlPort(t *testing.T) {
 	}()
 	r := runNewnym(t, nil, "--control", ln.Addr().String())
 	r.wantError(t, 8, ln.Addr().String()+" does not speak Tor's control protocol", "not its SocksPort (9050)")
+}
+
+// TestNewnymTimeout points newnym at a port that accepts and never
+// answers.
+func TestNewnymTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	r := runNewnym(t, nil, "--control", ln.Addr().String(), "-m", "0.2")
+	r.wantError(t, 28, "Tor at "+ln.Addr().String()+" did not answer PROTOCOLINFO within 200ms", "")
 }
 
 func TestNewnymUsage(t *testing.T) {
@@ -258,6 +279,10 @@ func TestNewnymCookieFiles(t *testing.T) {
 	os.WriteFile(other, bytes.Repeat([]byte{7}, 32), 0o600)
 	short := filepath.Join(dir, "short")
 	os.WriteFile(short, []byte("not a cookie\n"), 0o600)
+
+	// A password in the environment does not matter when tor takes cookies only.
+	t.Setenv(envTorPassword, "irrelevant")
+	runNewnym(t, nil, "--control", tor.ControlAddr).want(t, 0, newnymSays)
 
 	runNewnym(t, nil, "--control", tor.ControlAddr, "--cookie", missing).wantError(t, 26,
 		"cannot read Tor's cookie file "+missing+": no such file or directory", "CookieAuthentication 1")

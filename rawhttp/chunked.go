@@ -242,18 +242,23 @@ func (c *ChunkedReader) readTrailers() error {
 			return c.malformed(r.off-1, ruleChunkLF, "trailer line ends in a bare LF", line)
 		}
 		if len(line) == 2 {
-			if sec != nil {
-				sec = append(sec, line...)
-				fs, end, err := r.parseFields(nil, sec, 0, start, r.lim.MaxFields, EvTrailer)
-				if err != nil {
-					err.(*ProtocolError).InBody = true
-					return err
-				}
-				c.trailers = fs
-				r.bodyEnd(c.total, sec[end:])
-			} else {
+			if sec == nil {
 				r.bodyEnd(c.total, line)
+				return io.EOF
 			}
+			sec = append(sec, line...)
+			var l lexer
+			l.reset(false, start, &r.lim)
+			if _, err := l.lex(sec); err != nil {
+				err.(*ProtocolError).InBody = true
+				return err
+			}
+			if err := checkChars(sec, l.crlf, start, false); err != nil {
+				err.(*ProtocolError).InBody = true
+				return err
+			}
+			c.trailers = r.buildFields(nil, sec, l.spans, start, EvTrailer)
+			r.bodyEnd(c.total, line)
 			return io.EOF
 		}
 		sec = append(sec, line...)

@@ -137,89 +137,74 @@ func lineOK(line []byte) (int, string) {
 	return -1, ""
 }
 
-// parseFields parses the field lines of b from index i up to and including
-// the empty line that ends them, which b must contain. b is a buffer owned by
-// one message: names and values are substrings of it. Each field is appended
-// to dst and reported as an event of kind ev. base is b's stream offset. It
-// returns the fields and the index of the empty line.
-func (r *Reader) parseFields(dst []Field, b []byte, i int, base int64, maxFields int, ev EventKind) ([]Field, int, error) {
-	// Every line must be free of NUL and of CR other than the one before
-	// its LF. Looking at each line costs two searches per line; instead the
-	// whole section is searched for NUL once, and its CRs are counted once
-	// and compared with the CR LF line ends seen. Only when that fails, or
-	// when events must be exact, is each line checked.
-	check := r != nil && r.Observe != nil || bytes.IndexByte(b[i:], 0) >= 0
-	crs := 0
-	if !check {
-		crs = bytes.Count(b[i:], crByte)
+// checkChars reports the first NUL or bare CR in the section b, whose
+// lines were lexed with crlf of them ending in CR LF. One search for NUL and
+// one count of CRs cover the whole section; only when they find something
+// are the lines walked to say where. head says that the first line is a
+// status line.
+func checkChars(b []byte, crlf int, base int64, head bool) error {
+	if bytes.IndexByte(b, 0) < 0 && bytes.Count(b, crByte) == crlf {
+		return nil
 	}
-	start, n0 := i, len(dst)
-	n, crlf := 0, 0
-	for {
+	for i := 0; i < len(b); {
 		j := bytes.IndexByte(b[i:], '\n')
-		if j < 0 { // cannot happen: b ends in an empty line
-			return dst, i, protoErr(ErrMalformed, base+int64(i), ruleFieldLine, "field section not terminated", nil)
-		}
-		next := i + j + 1
-		line := b[i : i+j]
-		if len(line) > 0 && line[len(line)-1] == '\r' {
-			line = line[:len(line)-1]
-			crlf++
-		}
-		if len(line) == 0 {
-			if !check && crlf != crs { // a bare CR somewhere: find it
-				check, i, n, crlf, dst = true, start, 0, 0, dst[:n0]
-				continue
+		line := trimCR(b[i : i+j])
+		if k, msg := lineOK(line); k >= 0 {
+			if head && i == 0 {
+				return protoErr(ErrMalformed, base+int64(k), ruleStatusLine, "status line "+msg, line)
 			}
-			return dst, i, nil
+			return protoErr(ErrMalformed, base+int64(i+k), ruleFieldChars, "field line "+msg, line)
 		}
-		if line[0] == ' ' || line[0] == '\t' {
-			return dst, i, protoErr(ErrMalformed, base+int64(i), ruleFoldFirst, "whitespace-preceded line before the first field", line)
-		}
-		if check {
-			if k, msg := lineOK(line); k >= 0 {
-				return dst, i, protoErr(ErrMalformed, base+int64(i+k), ruleFieldChars, "field line "+msg, line)
-			}
-		}
-		colon := 0
-		for colon < len(line) && isTchar[line[colon]] {
-			colon++
-		}
-		if colon == 0 || colon == len(line) || line[colon] != ':' {
-			return dst, i, nameErr(line, base+int64(i))
-		}
-		name := line[:colon]
-		value := str(trimOWS(line[colon+1:]))
-		// obs-fold: lines that begin with whitespace continue the value
-		// (RFC 9112 §5.2). Each line is trimmed and the lines are joined
-		// with one SP, as net/textproto does.
-		if next < len(b) && (b[next] == ' ' || b[next] == '\t') {
+		i += j + 1
+	}
+	return nil
+}
+
+// buildFields appends the fields that the lexer found in b (a buffer owned
+// by one message, at stream offset base) to dst, reporting each as an event
+// of kind ev. Names and values are substrings of b, except obs-folded
+// values: there each line is trimmed and the lines are joined with one SP
+// (RFC 9112 §5.2), as net/textproto does.
+func (r *Reader) buildFields(dst []Field, b []byte, spans []span, base int64, ev EventKind) []Field {
+	for _, s := range spans {
+		name := str(b[s.line:s.colon])
+		value := str(b[s.vs:s.ve])
+		if s.fold {
 			v := []byte(value)
-			for next < len(b) && (b[next] == ' ' || b[next] == '\t') {
-				e := bytes.IndexByte(b[next:], '\n')
-				cont := b[next : next+e]
-				if len(cont) > 0 && cont[len(cont)-1] == '\r' {
-					cont = cont[:len(cont)-1]
-					crlf++
-				}
-				if k, msg := lineOK(cont); check && k >= 0 {
-					return dst, i, protoErr(ErrMalformed, base+int64(next+k), ruleFieldChars, "field line "+msg, cont)
-				}
+			i := s.line + bytes.IndexByte(b[s.line:], '\n') + 1
+			for i < s.next {
+				e := bytes.IndexByte(b[i:], '\n')
 				v = append(v, ' ')
-				v = append(v, trimOWS(cont)...)
-				next += e + 1
+				v = append(v, trimOWS(trimCR(b[i:i+e]))...)
+				i += e + 1
 			}
 			value = string(trimOWS(v))
 		}
-		if n++; n > maxFields {
-			return dst, i, protoErr(ErrLimit, base+int64(i), "Limits.MaxFields", "more than "+itoa(maxFields)+" fields (Limits.MaxFields)", nil)
-		}
-		dst = append(dst, Field{Name: str(name), Value: value})
+		dst = append(dst, Field{Name: name, Value: value})
 		if r != nil && r.Observe != nil {
-			r.emit(Event{Kind: ev, Offset: base + int64(i), Raw: b[i:next], Name: str(name), Value: value})
+			r.emit(Event{Kind: ev, Offset: base + int64(s.line), Raw: b[s.line:s.next], Name: name, Value: value})
 		}
-		i = next
 	}
+	return dst
+}
+
+// parseSection lexes and builds the fields of a complete field section b
+// (field lines and the empty line), which must stay unmodified.
+func parseSection(b []byte, base int64, lim *Limits) ([]Field, error) {
+	var l lexer
+	l.reset(false, base, lim)
+	l.maxLen = len(b)
+	end, err := l.lex(b)
+	if err != nil {
+		return nil, err
+	}
+	if end == 0 {
+		return nil, protoErr(ErrMalformed, base+int64(len(b)), ruleFieldLine, "field section not terminated", nil)
+	}
+	if err := checkChars(b[:end], l.crlf, base, false); err != nil {
+		return nil, err
+	}
+	return (*Reader)(nil).buildFields(nil, b, l.spans, base, EvField), nil
 }
 
 var crByte = []byte{'\r'}

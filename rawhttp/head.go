@@ -5,11 +5,136 @@ import (
 	"bytes"
 )
 
-// headScan finds the end of a head in a growing buffer and enforces the
-// line and head limits as the bytes arrive, so that a hostile server is
-// stopped at the limit rather than at the end of its stream.
-type headScan struct {
-	line int // index of the first byte of the current (incomplete) line
+// span locates one field of a head or trailer section, as offsets from the
+// section's first byte.
+type span struct {
+	line   int  // first byte of the field line
+	colon  int  // the colon; the name is line up to it
+	vs, ve int  // the value on the first line, OWS trimmed
+	next   int  // first byte after the field's last line
+	fold   bool // continuation lines follow (obs-fold)
+}
+
+// lexer splits a head or a trailer section into lines as its bytes arrive
+// and checks each complete line once: the status line's syntax, each field
+// name and colon, the limits. It keeps offsets only, so it runs over bufio's
+// buffer before the head is copied, and resumes where it stopped when more
+// bytes arrive. Whatever way the bytes are split into reads, it sees the same
+// lines in the same order, so it reports the same first error.
+//
+// NUL and bare CR are looked for later, in one pass over the whole section
+// (see checkChars), as crlf counts the CR LF line ends.
+type lexer struct {
+	head   bool  // the first line is a status line
+	base   int64 // stream offset of the section
+	pos    int   // first byte of the first line not yet lexed
+	crlf   int   // lines ending in CR LF
+	spans  []span
+	lim    *Limits
+	maxLen int
+	what   string // "head" or "trailer section"
+	limit  string // the limit on maxLen
+
+	major, minor, status int
+	reason               [2]int // reason phrase offsets
+}
+
+// reset prepares l for a new section at stream offset base.
+func (l *lexer) reset(head bool, base int64, lim *Limits) {
+	l.head, l.base, l.pos, l.crlf, l.spans, l.lim = head, base, 0, 0, l.spans[:0], lim
+	if head {
+		l.maxLen, l.what, l.limit = lim.MaxHead, "head", "Limits.MaxHead"
+	} else {
+		l.maxLen, l.what, l.limit = lim.MaxTrailer, "trailer section", "Limits.MaxTrailer"
+	}
+}
+
+// lex lexes the complete lines of b not lexed yet (b holds the section from
+// its first byte) and returns the section's length once its empty line is
+// in b, or 0.
+func (l *lexer) lex(b []byte) (int, error) {
+	for {
+		i := bytes.IndexByte(b[l.pos:], '\n')
+		if i < 0 {
+			if len(b)-l.pos > l.lim.MaxLine || len(b) > l.maxLen {
+				if l.head && l.pos == 0 {
+					if err := checkPrefix(b, l.base); err != nil {
+						return 0, err
+					}
+				}
+				if len(b)-l.pos > l.lim.MaxLine {
+					return 0, limitErr(l.base+int64(l.pos), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[l.pos:])
+				}
+				return 0, limitErr(l.base, l.what, l.maxLen, l.limit, nil)
+			}
+			return 0, nil
+		}
+		start, next := l.pos, l.pos+i+1
+		line := b[start : start+i]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+			l.crlf++
+		}
+		if l.head && start == 0 {
+			if err := checkPrefix(b[:next], l.base); err != nil {
+				return 0, err
+			}
+		}
+		if next-start > l.lim.MaxLine {
+			return 0, limitErr(l.base+int64(start), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[start:next])
+		}
+		if next > l.maxLen {
+			return 0, limitErr(l.base, l.what, l.maxLen, l.limit, nil)
+		}
+		l.pos = next
+		switch {
+		case l.head && start == 0:
+			if err := l.statusLine(line); err != nil {
+				return 0, err
+			}
+		case len(line) == 0:
+			return next, nil
+		case line[0] == ' ' || line[0] == '\t':
+			if len(l.spans) == 0 {
+				return 0, protoErr(ErrMalformed, l.base+int64(start), ruleFoldFirst, "whitespace-preceded line before the first field", line)
+			}
+			s := &l.spans[len(l.spans)-1]
+			s.fold, s.next = true, next
+		default:
+			colon := 0
+			for colon < len(line) && isTchar[line[colon]] {
+				colon++
+			}
+			if colon == 0 || colon == len(line) || line[colon] != ':' {
+				return 0, nameErr(line, l.base+int64(start))
+			}
+			if len(l.spans) == l.lim.MaxFields {
+				return 0, protoErr(ErrLimit, l.base+int64(start), "Limits.MaxFields", "more than "+itoa(l.lim.MaxFields)+" fields (Limits.MaxFields)", nil)
+			}
+			vs, ve := colon+1, len(line)
+			for vs < ve && (line[vs] == ' ' || line[vs] == '\t') {
+				vs++
+			}
+			for ve > vs && (line[ve-1] == ' ' || line[ve-1] == '\t') {
+				ve--
+			}
+			l.spans = append(l.spans, span{line: start, colon: start + colon, vs: start + vs, ve: start + ve, next: next})
+		}
+	}
+}
+
+// statusLine checks the status line (line end removed) and keeps its parts.
+func (l *lexer) statusLine(line []byte) error {
+	major, minor, status, ok := parseStatusLine(line)
+	if !ok {
+		return protoErr(ErrMalformed, l.base, ruleStatusLine, "malformed status line", line)
+	}
+	if major != 1 {
+		return protoErr(ErrMalformed, l.base, ruleStatusLine, "unsupported HTTP version", line)
+	}
+	l.major, l.minor, l.status = major, minor, status
+	l.reason = [2]int{min(13, len(line)), len(line)}
+	return nil
 }
 
 // httpPrefix is how every status line begins.
@@ -27,73 +152,6 @@ func checkPrefix(b []byte, base int64) error {
 	return nil
 }
 
-// scan looks at b, the head bytes so far (starting at stream offset base),
-// and returns the length of the head once its empty line is in b, or 0.
-func (s *headScan) scan(b []byte, base int64, lim *Limits) (int, error) {
-	for {
-		i := bytes.IndexByte(b[s.line:], '\n')
-		if i < 0 {
-			if len(b)-s.line > lim.MaxLine || len(b) > lim.MaxHead {
-				if s.line == 0 {
-					if err := checkPrefix(b, base); err != nil {
-						return 0, err
-					}
-				}
-				if len(b)-s.line > lim.MaxLine {
-					return 0, limitErr(base+int64(s.line), "head line", lim.MaxLine, "Limits.MaxLine", b[s.line:])
-				}
-				return 0, limitErr(base, "head", lim.MaxHead, "Limits.MaxHead", nil)
-			}
-			return 0, nil
-		}
-		end := s.line + i + 1
-		if s.line == 0 {
-			if err := checkPrefix(b[:end], base); err != nil {
-				return 0, err
-			}
-		}
-		if i+1 > lim.MaxLine {
-			return 0, limitErr(base+int64(s.line), "head line", lim.MaxLine, "Limits.MaxLine", b[s.line:end])
-		}
-		if end > lim.MaxHead {
-			return 0, limitErr(base, "head", lim.MaxHead, "Limits.MaxHead", nil)
-		}
-		if s.line > 0 && (i == 0 || i == 1 && b[s.line] == '\r') {
-			return end, nil
-		}
-		s.line = end
-	}
-}
-
-// quickEnd finds the end of a head that lies whole in b and is shorter
-// than both the line and the head limits (so that no limit needs checking
-// line by line): the first empty line is the first LF followed by LF or by
-// CR LF. Two vector searches replace one search per line. It returns 0 when
-// the head is not found so.
-func quickEnd(b []byte, lim *Limits) (int, error) {
-	maxLen := min(len(b), lim.MaxLine, lim.MaxHead)
-	b = b[:maxLen]
-	end := 0
-	if i := bytes.Index(b, crlfEnd); i >= 0 {
-		end = i + len(crlfEnd)
-		b = b[:i+1]
-	}
-	if i := bytes.Index(b, lfEnd); i >= 0 {
-		end = i + len(lfEnd)
-	}
-	if end > 0 {
-		if err := checkPrefix(b, 0); err != nil {
-			return 0, nil // let scan report it with the right offset
-		}
-	}
-	return end, nil
-}
-
-var (
-	crlfEnd = []byte("\n\r\n")
-	lfEnd   = []byte("\n\n")
-)
-
 // limitErr reports that what is longer than max bytes.
 func limitErr(off int64, what string, max int, name string, near []byte) *ProtocolError {
 	return protoErr(ErrLimit, off, name, what+" longer than "+itoa(max)+" bytes ("+name+")", near)
@@ -108,16 +166,17 @@ func firstLine(b []byte) []byte {
 }
 
 // readHead reads one head, status line through empty line, and returns it
-// in a new buffer of its exact size. It reads no byte beyond the head. empty
-// says that nothing was read yet for this response, so that EOF at once is
-// ErrEmpty rather than ErrTruncated.
+// in a new buffer of its exact size; r.lx holds its lines. It reads no byte
+// beyond the head. empty says that nothing was read yet for this response,
+// so that EOF at once is ErrEmpty rather than ErrTruncated.
 //
-// The usual head is already in br's buffer after the first read: it is
-// found with Peek and copied once. A head larger than br's buffer is
+// The usual head is in br's buffer after the first read or two: it is
+// lexed there with Peek and copied once. A head larger than br's buffer is
 // gathered in r.scratch line by line.
 func (r *Reader) readHead(empty bool) ([]byte, error) {
 	base := r.off
-	var s headScan
+	l := &r.lx
+	l.reset(true, base, &r.lim)
 	n := r.br.Buffered()
 	if n == 0 {
 		if _, err := r.br.Peek(1); err != nil {
@@ -127,10 +186,7 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 	}
 	for {
 		buf, _ := r.br.Peek(n)
-		end, err := quickEnd(buf, &r.lim)
-		if end == 0 {
-			end, err = s.scan(buf, base, &r.lim)
-		}
+		end, err := l.lex(buf)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +202,7 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 		}
 		if _, err := r.br.Peek(n + 1); err != nil {
 			buf, _ = r.br.Peek(n) // Peek may have moved the bytes
-			return nil, r.headEOF(err, base, buf, s.line == 0, false)
+			return nil, r.headEOF(err, base, buf, l.pos == 0, false)
 		}
 		n = r.br.Buffered()
 	}
@@ -161,11 +217,11 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 		r.scratch = append(r.scratch, line...)
 		r.off += int64(len(line))
 		if err != nil && err != bufio.ErrBufferFull {
-			return nil, r.headEOF(err, base, r.scratch, s.line == 0, false)
+			return nil, r.headEOF(err, base, r.scratch, l.pos == 0, false)
 		}
-		end, serr := s.scan(r.scratch, base, &r.lim)
-		if serr != nil {
-			return nil, serr
+		end, lerr := l.lex(r.scratch)
+		if lerr != nil {
+			return nil, lerr
 		}
 		if end > 0 {
 			h := make([]byte, end)

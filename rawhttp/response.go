@@ -41,6 +41,7 @@ type Reader struct {
 	off     int64
 	lim     Limits // Limits with defaults, set by ReadResponse
 	scratch []byte // lines longer than br's buffer
+	lx      lexer  // the lines of the head being read
 
 	length  LengthReader
 	chunked ChunkedReader
@@ -94,19 +95,19 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 			return resp, err
 		}
 		m := resp
-		interim := len(h) > 12 && h[9] == '1' && !(h[10] == '0' && h[11] == '1')
+		interim := r.lx.status < 200 && r.lx.status != 101
 		if interim {
+			if len(resp.Interim) == r.lim.MaxInterim {
+				return resp, protoErr(ErrLimit, r.off-int64(len(h)), "Limits.MaxInterim", "more than "+itoa(r.lim.MaxInterim)+" 1xx responses (Limits.MaxInterim)", nil)
+			}
 			m = new(Response)
 			m.Fields = m.fields[:0]
 		}
-		end, err := r.parseHead(m, h, r.off-int64(len(h)))
-		if err != nil {
+		if err := r.buildHead(m, h, r.off-int64(len(h))); err != nil {
 			return resp, err
 		}
-		if m.Status < 200 && m.Status != 101 {
-			if len(resp.Interim) == r.lim.MaxInterim {
-				return resp, protoErr(ErrLimit, m.HeadOffset, "Limits.MaxInterim", "more than "+itoa(r.lim.MaxInterim)+" 1xx responses (Limits.MaxInterim)", nil)
-			}
+		end := len(h) - emptyLineLen(h)
+		if interim {
 			resp.Interim = append(resp.Interim, m)
 			if r.Observe != nil {
 				r.emit(Event{Kind: EvInterimEnd, Offset: m.HeadOffset + int64(end), Raw: h[end:], Status: m.Status})
@@ -130,54 +131,46 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 	return resp, nil
 }
 
-// parseHead parses the complete head h, which starts at stream offset base,
-// into m. It returns the index of the empty line that ends h.
-func (r *Reader) parseHead(m *Response, h []byte, base int64) (int, error) {
-	m.Head = h
-	m.HeadOffset = base
-	eol := bytes.IndexByte(h, '\n')
-	line := trimCR(h[:eol])
-	if k, msg := lineOK(line); k >= 0 {
-		return 0, protoErr(ErrMalformed, base+int64(k), ruleStatusLine, "status line "+msg, line)
+// buildHead fills m from the head h, which starts at stream offset base
+// and was just lexed into r.lx.
+func (r *Reader) buildHead(m *Response, h []byte, base int64) error {
+	l := &r.lx
+	m.Head, m.HeadOffset = h, base
+	if err := checkChars(h, l.crlf, base, true); err != nil {
+		return err
 	}
-	if !parseStatusLine(m, line) {
-		return 0, protoErr(ErrMalformed, base, ruleStatusLine, "malformed status line", line)
-	}
-	if m.Major != 1 {
-		return 0, protoErr(ErrMalformed, base, ruleStatusLine, "unsupported HTTP version", line)
-	}
+	m.Major, m.Minor, m.Status = l.major, l.minor, l.status
+	m.Reason = str(h[l.reason[0]:l.reason[1]])
 	if r.Observe != nil {
-		r.emit(Event{Kind: EvStatusLine, Offset: base, Raw: h[:eol+1], Status: m.Status})
+		r.emit(Event{Kind: EvStatusLine, Offset: base, Raw: firstLine(h), Status: m.Status})
 	}
-	var err error
-	var end int
-	m.Fields, end, err = r.parseFields(m.Fields[:0], h, eol+1, base, r.lim.MaxFields, EvField)
-	return end, err
+	m.Fields = r.buildFields(m.Fields[:0], h, l.spans, base, EvField)
+	return nil
 }
 
-// parseStatusLine parses "HTTP/d.d SP ddd [SP reason]" into m. A missing
-// SP after the status code is accepted as an empty reason, as curl and
-// net/http do. The status code must be 100 to 999.
-func parseStatusLine(m *Response, line []byte) bool {
+// emptyLineLen is the length of the empty line that ends the section b.
+func emptyLineLen(b []byte) int {
+	if len(b) >= 2 && b[len(b)-2] == '\r' {
+		return 2
+	}
+	return 1
+}
+
+// parseStatusLine parses "HTTP/d.d SP ddd [SP reason]". A missing SP after
+// the status code is accepted as an empty reason, as curl and net/http do.
+// The status code must be 100 to 999.
+func parseStatusLine(line []byte) (major, minor, status int, ok bool) {
 	if len(line) < 12 || string(line[:5]) != "HTTP/" || line[6] != '.' || line[8] != ' ' {
-		return false
+		return 0, 0, 0, false
 	}
 	if !isDigit(line[5]) || !isDigit(line[7]) || !isDigit(line[9]) || !isDigit(line[10]) || !isDigit(line[11]) {
-		return false
+		return 0, 0, 0, false
 	}
 	if len(line) > 12 && line[12] != ' ' {
-		return false
+		return 0, 0, 0, false
 	}
-	m.Major, m.Minor = int(line[5]-'0'), int(line[7]-'0')
-	m.Status = int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
-	if m.Status < 100 {
-		return false
-	}
-	m.Reason = ""
-	if len(line) > 13 {
-		m.Reason = str(line[13:])
-	}
-	return true
+	status = int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
+	return int(line[5] - '0'), int(line[7] - '0'), status, status >= 100
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -1,0 +1,219 @@
+package rawhttp
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/events")
+
+// TestLengthReaderZeroCopy does what fetch does for a Content-Length body:
+// read the buffered part through the reader, copy the rest past it, and
+// tell the reader.
+func TestLengthReaderZeroCopy(t *testing.T) {
+	body := strings.Repeat("x", 10000)
+	for _, short := range []int{0, 1, 5000} {
+		msg := "HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n" + body[:len(body)-short]
+		src := strings.NewReader(msg)
+		br := bufio.NewReaderSize(src, 64)
+		r := NewReader(br)
+		resp, err := r.ReadResponse(nil, "GET")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lr, ok := r.Body(resp).(*LengthReader)
+		if !ok {
+			t.Fatalf("Body is %T, want *LengthReader", r.Body(resp))
+		}
+		if lr.Remaining() != 10000 {
+			t.Errorf("Remaining %d, want 10000", lr.Remaining())
+		}
+		var got bytes.Buffer
+		n := lr.Buffered()
+		if n == 0 || n > 64 {
+			t.Errorf("Buffered %d, want 1..64", n)
+		}
+		if _, err := io.CopyN(&got, lr, int64(n)); err != nil {
+			t.Fatal(err)
+		}
+		if lr.Buffered() != 0 {
+			t.Errorf("Buffered %d after reading it", lr.Buffered())
+		}
+		// The rest straight from the source, as io.Copy from the socket.
+		m, _ := io.Copy(&got, io.LimitReader(src, lr.Remaining()))
+		lr.Advance(m)
+		_, err = lr.Read(make([]byte, 10))
+		if short == 0 {
+			if err != io.EOF || got.String() != body || r.Offset() != int64(len(msg)) {
+				t.Errorf("complete: %v, %d bytes, offset %d of %d", err, got.Len(), r.Offset(), len(msg))
+			}
+			continue
+		}
+		var pe *ProtocolError
+		want := fmt.Sprintf("transfer closed with %d bytes remaining to read (%d of 10000 bytes)", short, 10000-short)
+		if !errors.As(err, &pe) || !errors.Is(err, ErrTruncated) || !pe.InBody || pe.Msg != want || pe.Offset != int64(len(msg)) {
+			t.Errorf("short by %d: %v (offset %d), want %q at %d", short, err, pe.Offset, want, len(msg))
+		}
+	}
+}
+
+// TestReuse reads two responses from one stream into one Response: the
+// first one's strings stay valid, Fields is reused, offsets go on.
+func TestReuse(t *testing.T) {
+	in := "HTTP/1.1 200 OK\r\nA: 1\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 404 Not Found\r\nB: 2\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"
+	r := NewReader(bufio.NewReader(strings.NewReader(in)))
+	var resp Response
+	if _, err := r.ReadResponse(&resp, "GET"); err != nil {
+		t.Fatal(err)
+	}
+	first, reason, fields := resp.Get("A"), resp.Reason, &resp.Fields[0]
+	if b, err := io.ReadAll(r.Body(&resp)); err != nil || string(b) != "ok" {
+		t.Fatalf("first body %q, %v", b, err)
+	}
+	if _, err := r.ReadResponse(&resp, "GET"); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != 404 || resp.Reason != "Not Found" || resp.Get("B") != "2" || resp.Get("A") != "" || resp.HeadOffset != 46 {
+		t.Errorf("second response %d %q %q offset %d", resp.Status, resp.Reason, resp.Fields, resp.HeadOffset)
+	}
+	if &resp.Fields[0] != fields {
+		t.Errorf("Fields not reused")
+	}
+	if first != "1" || reason != "OK" {
+		t.Errorf("strings of the first response changed: %q %q", first, reason)
+	}
+	if b, err := io.ReadAll(r.Body(&resp)); err != nil || string(b) != "x" || r.Offset() != int64(len(in)) {
+		t.Errorf("second body %q, %v, offset %d of %d", b, err, r.Offset(), len(in))
+	}
+	if _, err := r.ReadResponse(&resp, "GET"); !errors.Is(err, ErrEmpty) {
+		t.Errorf("after the last response: %v, want ErrEmpty", err)
+	}
+}
+
+func TestGetValues(t *testing.T) {
+	resp, err := ReadResponse(bufio.NewReader(strings.NewReader(
+		"HTTP/1.1 200 OK\r\nSet-Cookie: a\r\nX: 1\r\nset-cookie: b\r\nContent-Length: 0\r\n\r\n")), "GET")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resp.Get("SET-COOKIE"); got != "a" {
+		t.Errorf("Get %q", got)
+	}
+	if got := resp.Values("Set-Cookie"); len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Errorf("Values %q", got)
+	}
+	if resp.Get("Missing") != "" || resp.Values("Missing") != nil {
+		t.Errorf("missing field found")
+	}
+}
+
+// TestAllocs checks the allocation budget: one per response when the
+// Response is reused (its head), two when not, none per chunk, and none for
+// the Observe hook when it is nil.
+func TestAllocs(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage counters allocate")
+	}
+	head := readFixture(t, "cdn")
+	chunked := chunkedMessage(64<<10, 1<<10)
+	rd := bytes.NewReader(nil)
+	br := bufio.NewReader(rd)
+	r := NewReader(br)
+	var resp Response
+	run := func(data []byte, reuse bool) {
+		rd.Reset(data)
+		br.Reset(rd)
+		r.Reset(br)
+		p := &resp
+		if !reuse {
+			p = nil
+		}
+		p, err := r.ReadResponse(p, "GET")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, r.Body(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		reuse bool
+		max   float64
+	}{
+		{"head reused", head, true, 1},
+		{"head new", head, false, 2},
+		{"64 chunks reused", chunked, true, 1},
+	} {
+		if n := testing.AllocsPerRun(100, func() { run(tc.data, tc.reuse) }); n > tc.max {
+			t.Errorf("%s: %.1f allocations, want at most %.0f", tc.name, n, tc.max)
+		}
+	}
+}
+
+func TestProtocolErrorText(t *testing.T) {
+	e := protoErr(ErrMalformed, 3, "rule", "malformed status line", []byte(strings.Repeat("y", 200)))
+	if len(e.Near) != maxNear {
+		t.Errorf("Near is %d bytes, want %d", len(e.Near), maxNear)
+	}
+	if got, want := e.Error(), `rawhttp: malformed status line: "`+strings.Repeat("y", maxNear)+`"`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	tr := protoErr(ErrTruncated, 0, "rule", "transfer closed", nil)
+	if !errors.Is(tr, io.ErrUnexpectedEOF) || !errors.Is(tr, ErrTruncated) || errors.Is(tr, ErrMalformed) {
+		t.Errorf("truncation error does not unwrap as it should")
+	}
+	if tr.Error() != "rawhttp: transfer closed" {
+		t.Errorf("Error() = %q", tr.Error())
+	}
+}
+
+// TestEvents compares the event trace of a few fixtures with golden files
+// in testdata/events (go test ./rawhttp -update rewrites them).
+func TestEvents(t *testing.T) {
+	for _, name := range []string{"chunked-trailers", "interim-103-links", "head-obs-fold", "cl-basic", "close-http10", "err-chunk-data-bare-lf"} {
+		o, _ := parse(bytes.NewReader(readFixture(t, name)), "GET", Limits{})
+		var b strings.Builder
+		for _, e := range o.Events {
+			fmt.Fprintf(&b, "%6d %-12s %q", e.Offset, e.Kind, e.Raw)
+			switch e.Kind {
+			case EvStatusLine, EvInterimEnd:
+				fmt.Fprintf(&b, " status=%d", e.Status)
+			case EvField, EvTrailer:
+				fmt.Fprintf(&b, " %s=%q", e.Name, e.Value)
+			case EvChunkSize, EvChunkData, EvBodyEnd:
+				fmt.Fprintf(&b, " size=%d", e.Size)
+			case EvFraming:
+				fmt.Fprintf(&b, " %s: %s", e.Framing.Kind, e.Framing.Reason)
+			}
+			b.WriteByte('\n')
+		}
+		if o.err != nil {
+			fmt.Fprintf(&b, "error: %v\n", o.err)
+		}
+		golden := filepath.Join("testdata", "events", name+".txt")
+		if *update {
+			os.MkdirAll(filepath.Dir(golden), 0o755)
+			if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./rawhttp -update)", err)
+		}
+		if b.String() != string(want) {
+			t.Errorf("%s events:\n%s\nwant:\n%s", name, b.String(), want)
+		}
+	}
+}

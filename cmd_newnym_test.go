@@ -271,7 +271,7 @@ func TestNewnymCookie(t *testing.T) {
 }
 
 func TestNewnymCookieFiles(t *testing.T) {
-	tor := startTor(t, tortest.Options{Cookie: true})
+	tor := startTor(t, tortest.Options{Cookie: true, Socket: true})
 	t.Setenv(envTorPassword, "")
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing")
@@ -280,9 +280,11 @@ func TestNewnymCookieFiles(t *testing.T) {
 	short := filepath.Join(dir, "short")
 	os.WriteFile(short, []byte("not a cookie\n"), 0o600)
 
-	// A password in the environment does not matter when tor takes cookies only.
+	// Over the control socket; a password in the environment does not
+	// matter when tor takes cookies only.
 	t.Setenv(envTorPassword, "irrelevant")
-	runNewnym(t, nil, "--control", tor.ControlAddr).want(t, 0, newnymSays)
+	runNewnym(t, nil, "--control", tor.SocketAddr, "-v").want(t, 0, newnymSays,
+		"* connected to Tor's control port at "+tor.SocketAddr, "* authenticating with SAFECOOKIE")
 
 	runNewnym(t, nil, "--control", tor.ControlAddr, "--cookie", missing).wantError(t, 26,
 		"cannot read Tor's cookie file "+missing+": no such file or directory", "CookieAuthentication 1")

@@ -329,3 +329,26 @@ func FuzzReadReply(f *testing.F) {
 		parseAuthChallenge(r)
 	})
 }
+
+func TestParseBootstrap(t *testing.T) {
+	tests := []struct {
+		in   string
+		want BootstrapStatus
+	}{
+		{`NOTICE BOOTSTRAP PROGRESS=100 TAG=done SUMMARY="Done"`, BootstrapStatus{Severity: "NOTICE", Progress: 100, Tag: "done", Summary: "Done"}},
+		{`NOTICE BOOTSTRAP PROGRESS=0 TAG=starting SUMMARY="Starting"`, BootstrapStatus{Severity: "NOTICE", Progress: 0, Tag: "starting", Summary: "Starting"}},
+		{`WARN BOOTSTRAP PROGRESS=5 TAG=conn SUMMARY="Connecting to a relay" WARNING="Connection refused" REASON=CONNECTREFUSED COUNT=3 RECOMMENDATION=ignore`,
+			BootstrapStatus{Severity: "WARN", Progress: 5, Tag: "conn", Summary: "Connecting to a relay", Warning: "Connection refused"}},
+	}
+	for _, tt := range tests {
+		got, err := parseBootstrap(tt.in)
+		if err != nil || *got != tt.want {
+			t.Errorf("parseBootstrap(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "NOTICE", "NOTICE BOOTSTRAP TAG=done", "NOTICE BOOTSTRAP PROGRESS=101", "NOTICE OTHER PROGRESS=1"} {
+		if got, err := parseBootstrap(bad); err == nil {
+			t.Errorf("parseBootstrap(%q) = %+v, want an error", bad, got)
+		}
+	}
+}

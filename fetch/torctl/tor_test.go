@@ -16,7 +16,7 @@ import (
 // Two standalone tors (no network) for the whole package: one with cookie
 // authentication, one with a password only.
 var (
-	cookieTor   = &tortest.Shared{Options: tortest.Options{Cookie: true}}
+	cookieTor   = &tortest.Shared{Options: tortest.Options{Cookie: true, Socket: true}}
 	passwordTor = &tortest.Shared{Options: tortest.Options{Password: "correct horse"}}
 )
 
@@ -81,6 +81,12 @@ func TestTorCookieSession(t *testing.T) {
 		t.Errorf("status/bootstrap-phase = %q", info["status/bootstrap-phase"])
 	}
 
+	// DisableNetwork 1: tor never gets past the start.
+	b, err := c.Bootstrap(ctx)
+	if err != nil || b.Done() || b.Progress != 0 || b.Tag != "starting" {
+		t.Errorf("Bootstrap = %+v, %v; want progress 0, starting", b, err)
+	}
+
 	if err := c.SetConf(ctx, "ExitNodes=exit1,exit2"); err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +111,18 @@ func TestTorCookieSession(t *testing.T) {
 	// The connection still works after refused commands.
 	if err := c.Signal(ctx, "CLEARDNSCACHE"); err != nil {
 		t.Errorf("SIGNAL CLEARDNSCACHE: %v", err)
+	}
+}
+
+func TestTorControlSocket(t *testing.T) {
+	tor := cookieTor.Get(t)
+	ctx := testCtx(t)
+	c := dial(t, ctx, tor.SocketAddr)
+	if err := c.Authenticate(ctx, "", ""); err != nil {
+		t.Fatalf("Authenticate over %s: %v", tor.SocketAddr, err)
+	}
+	if _, err := c.GetInfo(ctx, "version"); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 type Options struct {
 	Cookie   bool   // CookieAuthentication 1
 	Password string // when not empty, HashedControlPassword with its hash
+	Socket   bool   // also a ControlSocket in the tor's directory
 }
 
 // Tor is a running tor process.
@@ -29,6 +30,7 @@ type Tor struct {
 	Bin         string // the tor executable
 	Dir         string // its DataDirectory (removed by Stop)
 	ControlAddr string // "127.0.0.1:port"
+	SocketAddr  string // "unix:/path", when Options.Socket
 	CookieFile  string // set when Options.Cookie
 	Password    string // the clear-text password, when Options.Password
 	Hash        string // "16:...", the HashedControlPassword
@@ -90,6 +92,11 @@ func Start(bin string, opts Options) (*Tor, error) {
 		"Log notice file " + t.LogFile,
 		"__OwningControllerProcess " + strconv.Itoa(os.Getpid()),
 	}
+	if opts.Socket {
+		path := filepath.Join(dir, "control")
+		t.SocketAddr = "unix:" + path
+		conf = append(conf, "ControlSocket "+path)
+	}
 	if opts.Cookie {
 		t.CookieFile = filepath.Join(dir, "data", "control_auth_cookie")
 		conf = append(conf, "CookieAuthentication 1")
@@ -130,9 +137,13 @@ func Start(bin string, opts Options) (*Tor, error) {
 	for {
 		b, err := os.ReadFile(portFile)
 		if err == nil && bytes.HasSuffix(b, []byte("\n")) {
-			line := strings.TrimSpace(string(b))
-			if addr, ok := strings.CutPrefix(line, "PORT="); ok {
-				t.ControlAddr = addr
+			// One line per control listener: PORT=127.0.0.1:N, UNIX_PORT=/path.
+			for _, line := range strings.Split(string(b), "\n") {
+				if addr, ok := strings.CutPrefix(line, "PORT="); ok {
+					t.ControlAddr = addr
+				}
+			}
+			if t.ControlAddr != "" {
 				break
 			}
 		}
@@ -146,6 +157,14 @@ func Start(bin string, opts Options) (*Tor, error) {
 		if time.Now().After(deadline) {
 			t.Stop()
 			return nil, errors.New("tor's control port did not open within 30 s")
+		}
+	}
+	if opts.Socket {
+		for i := 0; i < 250; i++ {
+			if _, err := os.Stat(strings.TrimPrefix(t.SocketAddr, "unix:")); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	if opts.Cookie {

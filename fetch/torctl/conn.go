@@ -69,8 +69,8 @@ func NewConn(nc net.Conn) *Conn {
 	return c
 }
 
-// Close closes the connection. Events still queued stay readable with
-// NextEvent.
+// Close closes the connection; it returns ErrClosed when the connection
+// was closed already. Events still queued stay readable with NextEvent.
 func (c *Conn) Close() error {
 	err := ErrClosed
 	c.once.Do(func() {

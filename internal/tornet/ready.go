@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,9 +19,10 @@ import (
 const retryEvery = 500 * time.Millisecond
 
 // waitReady waits for the client's control port, its bootstrap, a first
-// fetch through its SocksPort and, with onion, the onion service: first
-// its descriptor upload (HS_DESC UPLOADED on the service's tor), then a
-// fetch through the client.
+// fetch through its SocksPort and, with onion, the onion service: once the
+// service's tor has bootstrapped it adds the service (ADD_ONION), waits for
+// its descriptor upload (HS_DESC UPLOADED), then fetches it through the
+// client.
 func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) error {
 	ctl, err := n.dialRetry(ctx, n.ControlAddr, n.CookieFile)
 	if err != nil {
@@ -40,18 +40,8 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 			return err
 		}
 	}
-	for {
-		info, err := ctl.GetInfo(ctx, "status/bootstrap-phase")
-		if err != nil {
-			return fmt.Errorf("bootstrap: %w", err)
-		}
-		phase := info["status/bootstrap-phase"]
-		if strings.Contains(phase, "PROGRESS=100 TAG=done") {
-			break
-		}
-		if err := n.pause(ctx, 250*time.Millisecond); err != nil {
-			return fmt.Errorf("bootstrap: %v; last %s", err, phase)
-		}
+	if err := n.waitBootstrap(ctx, ctl); err != nil {
+		return fmt.Errorf("client: %w", err)
 	}
 	n.Timings.Bootstrap = time.Since(started)
 
@@ -63,20 +53,26 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 		return nil
 	}
 
-	host, err := os.ReadFile(filepath.Join(n.onion.DataDir, "onion", "hostname"))
-	if err != nil {
-		return err
+	if err := n.waitBootstrap(ctx, hs); err != nil {
+		return fmt.Errorf("onion service's tor: %w", err)
 	}
-	n.OnionHost = strings.TrimSpace(string(host))
-	id := strings.TrimSuffix(n.OnionHost, ".onion")
-	for {
-		ev, err := hs.NextEvent(ctx)
+	for attempt := 1; ; attempt++ {
+		id, err := n.addOnion(ctx, hs)
 		if err != nil {
+			return err
+		}
+		n.OnionHost = id + ".onion"
+		n.Timings.OnionTry = attempt
+		if err = waitUploaded(ctx, hs, id, onionUploadTimeout); err == nil {
+			break
+		}
+		if ctx.Err() != nil {
 			return fmt.Errorf("onion descriptor upload: %w", err)
 		}
-		// "650 HS_DESC UPLOADED <address> <auth type> <hsdir> ..."
-		if f := strings.Fields(ev.Text); ev.Type == "HS_DESC" && len(f) >= 2 && f[0] == "UPLOADED" && f[1] == id {
-			break
+		// A service that lost its first introduction circuits waits five
+		// minutes before trying again: start another one.
+		if _, err := hs.Command(ctx, "DEL_ONION "+id); err != nil {
+			return err
 		}
 	}
 	if err := n.retryGet(ctx, n.SocksAddr, "http://"+n.OnionHost+"/", OnionBody); err != nil {
@@ -84,6 +80,59 @@ func (n *Net) waitReady(ctx context.Context, started time.Time, onion bool) erro
 	}
 	n.Timings.Onion = time.Since(started)
 	return nil
+}
+
+// onionUploadTimeout is how long a new onion service gets to upload its
+// descriptor before the harness makes another.
+const onionUploadTimeout = 30 * time.Second
+
+// waitBootstrap polls GETINFO status/bootstrap-phase until PROGRESS=100.
+func (n *Net) waitBootstrap(ctx context.Context, ctl *torctl.Conn) error {
+	for {
+		info, err := ctl.GetInfo(ctx, "status/bootstrap-phase")
+		if err != nil {
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+		phase := info["status/bootstrap-phase"]
+		if strings.Contains(phase, "PROGRESS=100 TAG=done") {
+			return nil
+		}
+		if err := n.pause(ctx, 250*time.Millisecond); err != nil {
+			return fmt.Errorf("bootstrap: %v; last %s", err, phase)
+		}
+	}
+}
+
+// addOnion starts an onion service on the service's tor (ADD_ONION with a
+// new key, detached from the control connection) and returns its address
+// without ".onion".
+func (n *Net) addOnion(ctx context.Context, hs *torctl.Conn) (string, error) {
+	r, err := hs.Command(ctx, fmt.Sprintf("ADD_ONION NEW:ED25519-V3 Flags=Detach Port=80,127.0.0.1:%d", n.onion.OnionPort))
+	if err != nil {
+		return "", fmt.Errorf("add onion service: %w", err)
+	}
+	for _, l := range r.Lines {
+		if id, ok := strings.CutPrefix(l, "ServiceID="); ok {
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("add onion service: no ServiceID in %q", r.Text())
+}
+
+// waitUploaded waits for "650 HS_DESC UPLOADED <id> ...".
+func waitUploaded(ctx context.Context, hs *torctl.Conn, id string, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	for {
+		ev, err := hs.NextEvent(ctx)
+		if err != nil {
+			return err
+		}
+		// "HS_DESC UPLOADED <address> <auth type> <hsdir> ..."
+		if f := strings.Fields(ev.Text); ev.Type == "HS_DESC" && len(f) >= 2 && f[0] == "UPLOADED" && f[1] == id {
+			return nil
+		}
+	}
 }
 
 // dialRetry connects to a tor's control port as soon as it listens.

@@ -40,9 +40,9 @@ func Run(m *testing.M) int {
 	if shared.n != nil {
 		t := shared.n.Timings
 		if testing.Verbose() {
-			fmt.Fprintf(os.Stderr, "tornet: setup %v, bootstrap %v, first fetch %v, onion %v\n",
+			fmt.Fprintf(os.Stderr, "tornet: setup %v, bootstrap %v, first fetch %v, onion %v (service %d)\n",
 				t.Setup.Round(time.Millisecond), t.Bootstrap.Round(time.Millisecond),
-				t.Ready.Round(time.Millisecond), t.Onion.Round(time.Millisecond))
+				t.Ready.Round(time.Millisecond), t.Onion.Round(time.Millisecond), t.OnionTry)
 		}
 		shared.n.Stop()
 	}

@@ -74,6 +74,7 @@ type Timings struct {
 	Bootstrap time.Duration // tors started until the client reports 100%
 	Ready     time.Duration // tors started until the first fetch through the client worked
 	Onion     time.Duration // tors started until the onion service answered
+	OnionTry  int           // onion services made until one uploaded its descriptor
 }
 
 // node is one tor process.

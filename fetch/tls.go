@@ -72,14 +72,14 @@ func (f *fetcher) tlsError(ctx context.Context, err error, host string) error {
 	hint := "give the CA that signed it with --cacert FILE, or skip verification with -k (insecure)"
 	switch {
 	case errors.As(err, &he):
-		return errorf(ErrCertificate, err, "server certificate is not valid for %s: %v", host, he.Error()).
+		return errorf(ErrCertificate, err, "server certificate is not valid for %s: %s", host, strings.TrimPrefix(he.Error(), "x509: ")).
 			withHint("the certificate names other hosts; -k skips this check (insecure)")
 	case errors.As(err, &ua):
-		return errorf(ErrCertificate, err, "server certificate not trusted: %v", ua.Error()).withHint(hint)
+		return errorf(ErrCertificate, err, "server certificate not trusted: %s", strings.TrimPrefix(ua.Error(), "x509: ")).withHint(hint)
 	case errors.As(err, &ci):
-		return errorf(ErrCertificate, err, "server certificate not valid: %v", ci.Error()).withHint(hint)
+		return errorf(ErrCertificate, err, "server certificate not valid: %s", strings.TrimPrefix(ci.Error(), "x509: ")).withHint(hint)
 	case errors.As(err, &cve):
-		return errorf(ErrCertificate, err, "server certificate not trusted: %v", cve.Err).withHint(hint)
+		return errorf(ErrCertificate, err, "server certificate not trusted: %s", strings.TrimPrefix(cve.Err.Error(), "x509: ")).withHint(hint)
 	case ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded):
 		return f.timeoutError(ctx, err)
 	}

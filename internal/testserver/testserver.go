@@ -47,6 +47,11 @@ type Reply struct {
 	// it (instead of closing it, which ends a body read until close).
 	KeepOpen bool
 
+	// Immediate writes Raw as soon as the connection is accepted, without
+	// reading a request (as a server answering garbage, such as a TLS
+	// ClientHello, with an error). Only for the route "".
+	Immediate bool
+
 	// Handle, when set, takes over the connection after the request was
 	// read; the fields above are ignored.
 	Handle func(c net.Conn, req *Request)
@@ -181,6 +186,14 @@ func (s *Server) serve() {
 const maxHead = 64 << 10
 
 func (s *Server) handle(c net.Conn) {
+	if r := s.routes[""]; r.Immediate {
+		c.Write(r.Raw)
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.CloseWrite()
+		}
+		s.waitClient(c)
+		return
+	}
 	br := bufio.NewReader(c)
 	req, err := readRequest(br)
 	if err != nil {

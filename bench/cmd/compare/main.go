@@ -121,13 +121,19 @@ func run(cfg *config) (*table, error) {
 	}
 	have := t.sockfetchErr == nil
 
-	t.ceiling = measureCeiling(origin, []string{"/cl/1g", "/chunked/1g"})
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	sink := func(path string) []string {
+		return []string{self, "sink", strings.TrimPrefix(base, "http://"), path}
+	}
 
 	comparisons := []comparison{
 		{name: "1 GiB Content-Length → /dev/null", bytes: 1 << 30, goal: 0.90,
-			a: sf()("/cl/1g"), b: cu()("/cl/1g")},
+			a: sf()("/cl/1g"), b: cu()("/cl/1g"), sink: sink("/cl/1g")},
 		{name: "1 GiB chunked (16 KiB chunks)", bytes: 1 << 30, goal: 1.0,
-			a: sf()("/chunked/1g"), b: cu()("/chunked/1g")},
+			a: sf()("/chunked/1g"), b: cu()("/chunked/1g"), sink: sink("/chunked/1g")},
 		{name: "1 GiB Content-Length via dante (socks5h)", bytes: 1 << 30, goal: 1.0,
 			a: sf(sfProxy...)("/cl/1g"), b: cu(curlProxy...)("/cl/1g")},
 		{name: "1 KiB page, whole process (10 runs per sample)", bytes: 1 << 10, goal: 0.6, batch: 10,

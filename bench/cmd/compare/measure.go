@@ -44,14 +44,15 @@ type comparison struct {
 	goal  float64 // the ratio a/b to stay at or under; 0: none
 	batch int     // runs per sample (default 1)
 	a, b  []string
+	sink  []string // the origin's ceiling probe, timed in the same rounds; nil: none
 
-	ta, tb []time.Duration // one sample per pair
-	load   string
-	err    error
+	ta, tb, ts []time.Duration // one sample per round
+	load       string
+	err        error
 }
 
 // measure runs a and b alternately, pairs times, after one warm-up run of
-// each. With a nil, only b is timed.
+// each, and the sink after each pair. With a nil, only b is timed.
 func (c *comparison) measure(pairs int) {
 	c.load, _, _ = strings.Cut(loadavg(), " ")
 	if c.batch < 1 {
@@ -86,6 +87,15 @@ func (c *comparison) measure(pairs int) {
 		if i >= 0 {
 			c.tb = append(c.tb, d)
 		}
+		if c.sink != nil {
+			d, _, err := runOnce(c.sink)
+			if err != nil {
+				c.sink, c.ts = nil, nil
+				log.Printf("origin ceiling probe: %v", err)
+			} else if i >= 0 {
+				c.ts = append(c.ts, d)
+			}
+		}
 	}
 }
 
@@ -97,6 +107,9 @@ func (c *comparison) row() row {
 	}
 	mb := median(c.tb)
 	r.ref = "curl " + c.duration(mb)
+	if len(c.ts) > 0 {
+		r.origin = c.duration(median(c.ts))
+	}
 	if len(c.ta) == 0 {
 		r.ours = "n/a"
 		if c.err != nil {
@@ -214,34 +227,6 @@ func fetchSum(argv []string, dir string) (string, error) {
 	}
 	os.Remove(file)
 	return fmt.Sprintf("%x", sha256.Sum256(b)), nil
-}
-
-// ceiling is how fast the origin serves a path to the sink.
-type ceiling struct {
-	path string
-	d    time.Duration
-	err  error
-}
-
-// measureCeiling times the sink (this program, spliced to /dev/null) on
-// each path, median of 5 after a warm-up.
-func measureCeiling(origin *service, paths []string) []ceiling {
-	self, err := os.Executable()
-	var out []ceiling
-	for _, p := range paths {
-		c := ceiling{path: p, err: err}
-		var ds []time.Duration
-		for i := 0; i < 6 && c.err == nil; i++ {
-			d, _, err := runOnce([]string{self, "sink", strings.TrimPrefix(origin.url, "http://"), p})
-			c.err = err
-			if i > 0 {
-				ds = append(ds, d)
-			}
-		}
-		c.d = median(ds)
-		out = append(out, c)
-	}
-	return out
 }
 
 // rss holds median peak RSS figures in KiB.

@@ -48,13 +48,32 @@ func BenchmarkHead(b *testing.B) {
 		return br
 	}
 
+	// rawhttp as a connection reading response after response uses it:
+	// one Reader (Reset to the stream) and one Response, both reused, as
+	// fasthttp reuses its ResponseHeader.
 	b.Run("impl=rawhttp", func(b *testing.B) {
 		defer stubbed(b)
 		var resp rawhttp.Response
-		got, err := rawhttp.NewReader(next()).ReadResponse(&resp, "GET")
+		rd := rawhttp.NewReader(next())
+		got, err := rd.ReadResponse(&resp, "GET")
 		if err != nil || got.Status != 200 || len(got.Fields) != 17 {
 			b.Fatalf("rawhttp: status %d, %d fields, err %v; want 200, 17 fields", got.Status, len(got.Fields), err)
 		}
+		b.SetBytes(int64(len(head)))
+		b.ReportAllocs()
+		for b.Loop() {
+			rd.Reset(next())
+			if _, err := rd.ReadResponse(&resp, "GET"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+
+	// rawhttp with a new Reader per response and the Response reused:
+	// rawhttp.NewReader(br).ReadResponse(&resp, "GET").
+	b.Run("impl=rawhttp-newreader", func(b *testing.B) {
+		defer stubbed(b)
+		var resp rawhttp.Response
 		b.SetBytes(int64(len(head)))
 		b.ReportAllocs()
 		for b.Loop() {

@@ -65,7 +65,7 @@ or passes a size limit; 18 its body is cut short; 52 the input is empty;
 func parseCommand() *cli.Command {
 	return &cli.Command{
 		Name:        "parse",
-		Usage:       "show how sockfetch reads a raw response from a file or stdin, byte by byte (offline)",
+		Usage:       "show how a raw response from a file or stdin is read, byte by byte (offline)",
 		UsageText:   "sockfetch parse [--method METHOD] [-o FILE] [--no-color] [FILE|-]",
 		ArgsUsage:   "[FILE|-]",
 		Description: parseDescription,
@@ -283,15 +283,22 @@ func parsePlural(n int64, one, many string) string {
 	return strconv.FormatInt(n, 10) + " " + many
 }
 
-// parseKeepReader keeps a copy of the first max bytes read through it.
+// parseKeepReader keeps a copy of the first max bytes read through it. Its
+// end of input is final: a terminal returns one EOF per Ctrl-D and would
+// then be read again.
 type parseKeepReader struct {
 	r    io.Reader
 	max  int
 	kept []byte
+	eof  bool
 }
 
 func (k *parseKeepReader) Read(p []byte) (int, error) {
+	if k.eof {
+		return 0, io.EOF
+	}
 	n, err := k.r.Read(p)
+	k.eof = err == io.EOF
 	if room := k.max - len(k.kept); room > 0 && n > 0 {
 		k.kept = append(k.kept, p[:min(n, room)]...)
 	}

@@ -326,3 +326,34 @@ func openParseTerminal(t *testing.T) (*os.File, func() string) {
 		return out.String()
 	}
 }
+
+// TestParseTypedOnTerminal: a response typed on the terminal, ended with
+// Ctrl-D, is read (its lines end in LF alone), after a hint on stderr.
+func TestParseTypedOnTerminal(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		if os.Getenv("SOCKFETCH_REQUIRE_ALL") == "1" {
+			t.Fatalf("no pseudo-terminal: %v (SOCKFETCH_REQUIRE_ALL=1 forbids skipping)", err)
+		}
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	go io.Copy(io.Discard, ptmx) // the terminal's echo
+	// Typed keys: two lines, then Ctrl-D at the start of a line.
+	if _, err := io.WriteString(ptmx, "HTTP/1.1 204 No Content\nServer: typed\n\n\x04"); err != nil {
+		t.Fatal(err)
+	}
+	r := runParse(t, tty, nil)
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
+	}
+	if !strings.Contains(r.stderr, "end it with Ctrl-D") {
+		t.Errorf("no hint on stderr: %q", r.stderr)
+	}
+	for _, want := range []string{"HTTP/1.1 204 No Content␊", "Server: typed␊", "no body"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the explanation lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

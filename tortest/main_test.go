@@ -88,9 +88,15 @@ func (r result) String() string {
 // environment without proxy or Tor variables) and returns what it showed.
 func run(t testing.TB, env []string, args ...string) result {
 	t.Helper()
+	return runCmd(t, env, sockfetch(t), args...)
+}
+
+// runCmd is run for any program, such as strace running sockfetch.
+func runCmd(t testing.TB, env []string, name string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, sockfetch(t), args...)
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = append(cleanEnv(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -102,7 +108,7 @@ func run(t testing.TB, env []string, args ...string) result {
 	case errors.As(err, &exit) && exit.ExitCode() >= 0:
 		r.code = exit.ExitCode()
 	default:
-		t.Fatalf("sockfetch %s: %v\n%s", strings.Join(args, " "), err, r)
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, r)
 	}
 	return r
 }

@@ -71,8 +71,8 @@ func ipCommand() *cli.Command {
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "tor-addr", Usage: "Tor's SocksPort: `HOST:PORT` or unix:/path (default: $SOCKFETCH_TOR_ADDR, else 127.0.0.1:9050, then 127.0.0.1:9150)"},
-			&cli.StringFlag{Name: "proxy", Aliases: []string{"x"}, Usage: "check through this SOCKS5 proxy instead: socks5h://`HOST:PORT` (Tor's SocksPort)"},
-			&cli.StringFlag{Name: "check-url", Value: DefaultCheckURL, Usage: "the check endpoint: answers {\"IsTor\":…,\"IP\":…} for the caller"},
+			&cli.StringFlag{Name: "proxy", Aliases: []string{"x"}, Usage: "check through the SOCKS5 proxy `URL` instead: socks5h://HOST:PORT (Tor's SocksPort)"},
+			&cli.StringFlag{Name: "check-url", Value: DefaultCheckURL, Usage: "the check endpoint `URL`: answers {\"IsTor\":…,\"IP\":…} for the caller"},
 			&cli.BoolFlag{Name: "direct", Usage: "ALSO fetch the endpoint directly, WITHOUT Tor, and compare the addresses: the one connection sockfetch makes outside Tor, only when asked"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per check: {\"tor\":{\"ip\":…,\"is_tor\":…},\"direct\":…,\"hidden\":…}"},
 			&cli.BoolFlag{Name: "new-circuit", Usage: "use a fresh Tor circuit (random SOCKS credentials)"},

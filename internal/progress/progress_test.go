@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -62,6 +63,17 @@ func pipeWriter(t *testing.T) *os.File {
 	return w
 }
 
+// devNull is somewhere to draw a bar nobody reads.
+func devNull(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
 func TestWanted(t *testing.T) {
 	stderr, other := openTerminal(t), openTerminal(t)
 	sameTTY, err := os.OpenFile(stderr.tty.Name(), os.O_WRONLY, 0)
@@ -74,11 +86,7 @@ func TestWanted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer file.Close()
-	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devNull.Close()
+	null := devNull(t)
 	pipe := pipeWriter(t)
 
 	const big = Threshold + 1
@@ -91,7 +99,7 @@ func TestWanted(t *testing.T) {
 	}{
 		{"terminal, -o file, 1 MiB+1", stderr.tty, file, big, false, false, true},
 		{"terminal, -o file, unknown length", stderr.tty, file, -1, false, false, true},
-		{"terminal, -o /dev/null", stderr.tty, devNull, big, false, false, true},
+		{"terminal, -o /dev/null", stderr.tty, null, big, false, false, true},
 		{"terminal, body discarded", stderr.tty, nil, big, false, false, true},
 		{"terminal, body to a pipe", stderr.tty, pipe, big, false, false, true},
 		{"terminal, body to another terminal", stderr.tty, other.tty, big, false, false, true},
@@ -105,7 +113,7 @@ func TestWanted(t *testing.T) {
 		{"stderr a pipe", pipe, file, big, false, false, false},
 		{"stderr a pipe, unknown length", pipe, file, -1, false, false, false},
 		{"stderr a file", file, nil, big, false, false, false},
-		{"stderr /dev/null", devNull, file, big, false, false, false},
+		{"stderr /dev/null", null, file, big, false, false, false},
 		{"no stderr", nil, file, big, false, false, false},
 	}
 	for _, tt := range tests {
@@ -229,7 +237,7 @@ func TestCopyKeepsReadFrom(t *testing.T) {
 	for _, on := range []bool{false, true} {
 		var b *Bar
 		if on {
-			b = New(pipeWriter(t), size, Options{})
+			b = New(devNull(t), size, Options{})
 		}
 		src := bytes.NewReader(data)
 		dst := &recordingWriter{}
@@ -273,7 +281,7 @@ func TestCopy(t *testing.T) {
 		for _, on := range []bool{false, true} {
 			var b *Bar
 			if on {
-				b = New(pipeWriter(t), -1, Options{})
+				b = New(devNull(t), -1, Options{})
 			}
 			var dst bytes.Buffer
 			n, err := Copy(&dst, tt.src(), tt.n, b)
@@ -305,4 +313,55 @@ func BenchmarkAddOn(b *testing.B) {
 		bar.Add(32 << 10)
 	}
 	bar.Finish()
+}
+
+// TestCopySocketToFile copies from a loopback TCP connection to a file, the
+// path where *os.File.ReadFrom splices, with the bar on and off.
+func TestCopySocketToFile(t *testing.T) {
+	const size = 3<<20 + 777
+	data := bytes.Repeat([]byte("sockfetch "), size/10+1)[:size]
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write(data)
+			c.Close()
+		}
+	}()
+	for _, tt := range []struct {
+		name string
+		n    int64
+		bar  bool
+	}{{"length, bar", size, true}, {"length, no bar", size, false}, {"to the end, bar", -1, true}, {"to the end, no bar", -1, false}} {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(filepath.Join(t.TempDir(), "body"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b *Bar
+		if tt.bar {
+			b = New(devNull(t), tt.n, Options{})
+		}
+		n, err := Copy(f, c, tt.n, b)
+		b.Finish()
+		c.Close()
+		f.Close()
+		got, _ := os.ReadFile(f.Name())
+		if n != size || err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s: Copy = %d, %v, file of %d bytes; want %d, nil and the bytes sent", tt.name, n, err, len(got), size)
+		}
+		if tt.bar && b.count != size {
+			t.Errorf("%s: bar counted %d bytes, want %d", tt.name, b.count, size)
+		}
+	}
 }

@@ -303,12 +303,12 @@ func BenchmarkAddOff(b *testing.B) {
 }
 
 func BenchmarkAddOn(b *testing.B) {
-	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer devNull.Close()
-	bar := New(devNull, -1, Options{})
+	defer null.Close()
+	bar := New(null, -1, Options{})
 	for b.Loop() {
 		bar.Add(32 << 10)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 
+	"github.com/urfave/cli/v2"
+
 	"sockfetch/fetch"
 )
 
@@ -57,6 +59,10 @@ func exitCode(err error) int {
 		if errors.Is(err, e.err) {
 			return e.code
 		}
+	}
+	var ec cli.ExitCoder // commands with their own codes (newnym, parse, ip)
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
 	}
 	return 2 // cli's own errors are about the command line
 }

@@ -82,7 +82,7 @@ func (a *app) cliApp() *cli.App {
 	return &cli.App{
 		Name:                      "sockfetch",
 		Usage:                     "fetch URLs over a raw socket: directly, through SOCKS5, or through Tor",
-		UsageText:                 "sockfetch [options] URL...\nsockfetch demo",
+		UsageText:                 "sockfetch [options] URL...\nsockfetch demo | ip | newnym | parse [options]",
 		Version:                   version,
 		HideVersion:               true, // -V/--version is ours: curl's -v is --verbose
 		HideHelpCommand:           true,
@@ -127,7 +127,7 @@ func usageErr(format string, args ...any) *usageError {
 
 // fail prints err unless -s silenced it.
 func (a *app) fail(err error) {
-	if a.silent {
+	if a.silent || err.Error() == "" {
 		return
 	}
 	fmt.Fprintf(a.stderr, "sockfetch: %v\n", err)

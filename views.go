@@ -2,13 +2,11 @@ package main
 
 import (
 	"encoding/base64"
-	"os"
-
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"sockfetch/explain"
 	"sockfetch/fetch"
+	"sockfetch/internal/term"
 )
 
 // views are the observers of the fetch events asked for on the command
@@ -29,12 +27,9 @@ func (a *app) openViews(c *cli.Context) (*views, error) {
 		v.verbose = &verbose{w: a.stderr}
 	}
 	if c.Bool("explain") {
-		o := explain.Options{Width: 80}
-		if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 20 {
-				o.Width = w
-			}
-			o.Color = a.getenv("NO_COLOR") == "" && !c.Bool("no-color")
+		o := explain.Options{Width: term.Width(a.stderr), Color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}
+		if o.Width <= 20 {
+			o.Width = 80 // not a terminal, or too narrow to draw in
 		}
 		v.explain = func() *explain.View { return explain.New(a.stderr, o) }
 	}

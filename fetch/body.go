@@ -96,7 +96,7 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 	case limit > 0 && got > limit:
 		return got, errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", limit)
 	case fr.Kind == rawhttp.Length && got < want:
-		return got, errorf(ErrPartial, io.ErrUnexpectedEOF, "transfer closed with %d bytes remaining to read", want-got)
+		return got, errorf(ErrPartial, io.ErrUnexpectedEOF, "transfer closed with %d bytes remaining", want-got)
 	}
 	return got, nil
 }

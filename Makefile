@@ -27,9 +27,11 @@ bench: build deps
 fuzz:
 	./scripts/fuzz $(FUZZTIME)
 
+# lint uses staticcheck from PATH when there is one, else fetches it (network).
 lint:
 	$(GO) vet ./...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
+	else $(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...; fi
 
 install: build
 	install -m 0755 $(BIN) /usr/local/bin/$(BIN)

@@ -44,14 +44,61 @@ const (
 // Trailers returns the trailer fields, valid once Read returned io.EOF.
 func (c *ChunkedReader) Trailers() []Field { return c.trailers }
 
+// Remaining returns how many data bytes of the current chunk are left to
+// read: 0 between chunks, before the first Read and after the last chunk.
+//
+// For a zero-copy copy of large chunks, a caller may, whenever Remaining is
+// not 0, read the Buffered bytes through Read (asking for no more than
+// that), copy the rest of the chunk straight from the underlying
+// connection, and report it with Advance; then call Read again, which goes
+// on with the chunk's CR LF and the next size line. If the copy came up
+// short, that Read returns the ErrTruncated error.
+func (c *ChunkedReader) Remaining() int64 {
+	if c.state != stData || c.err != nil {
+		return 0
+	}
+	return c.n
+}
+
+// Buffered returns how many of the current chunk's remaining data bytes
+// are already in the bufio.Reader.
+func (c *ChunkedReader) Buffered() int {
+	return int(min(int64(c.r.br.Buffered()), c.Remaining()))
+}
+
+// Advance records that n data bytes of the current chunk were read from the
+// stream past the bufio.Reader (which must hold none of them: Buffered is
+// 0). It panics if n is negative or more than Remaining.
+func (c *ChunkedReader) Advance(n int64) {
+	if n < 0 || n > c.Remaining() {
+		panic("rawhttp: ChunkedReader.Advance beyond the chunk")
+	}
+	c.n -= n
+	c.total += n
+	c.r.off += n
+	if c.n == 0 {
+		c.state = stCRLF
+	}
+}
+
 func (c *ChunkedReader) Read(p []byte) (n int, err error) {
 	for c.err == nil {
 		switch c.state {
 		case stSize:
-			if n > 0 && !c.lineBuffered() {
-				return n, nil // do not block while holding data
+			// The usual size line is whole in the buffer: take it from
+			// there. Otherwise read it, unless that may block while we
+			// hold data for the caller.
+			b, _ := c.r.br.Peek(c.r.br.Buffered())
+			if i := bytes.IndexByte(b, '\n'); i >= 0 && i < c.r.lim.MaxChunkLine {
+				start := c.r.off
+				c.r.br.Discard(i + 1)
+				c.r.off += int64(i + 1)
+				c.err = c.sizeLine(start, b[:i+1]) // b stays valid: no read in between
+			} else if n > 0 {
+				return n, nil
+			} else {
+				c.err = c.readSize()
 			}
-			c.err = c.readSize()
 		case stData:
 			if n == len(p) {
 				return n, nil
@@ -89,12 +136,6 @@ func (c *ChunkedReader) Read(p []byte) (n int, err error) {
 	return n, c.err
 }
 
-// lineBuffered reports whether a whole line is in the buffer.
-func (c *ChunkedReader) lineBuffered() bool {
-	b, _ := c.r.br.Peek(c.r.br.Buffered())
-	return bytes.IndexByte(b, '\n') >= 0
-}
-
 // truncated is the error for a stream that ends inside the body.
 func (c *ChunkedReader) truncated() error {
 	e := protoErr(ErrTruncated, c.r.off, ruleChunkEnd, "transfer closed with outstanding read data remaining", nil)
@@ -123,6 +164,12 @@ func (c *ChunkedReader) readSize() error {
 		}
 		return err
 	}
+	return c.sizeLine(start, line)
+}
+
+// sizeLine parses the chunk-size line that began at stream offset start.
+func (c *ChunkedReader) sizeLine(start int64, line []byte) error {
+	r := c.r
 	if len(line) < 2 || line[len(line)-2] != '\r' {
 		return c.malformed(start+int64(len(line)-1), ruleChunkLF, "chunk-size line ends in a bare LF", line)
 	}
@@ -150,7 +197,7 @@ func (c *ChunkedReader) readSize() error {
 	if len(rest) > 0 && rest[0] != ';' {
 		return c.malformed(start+int64(len(body)-len(rest)), ruleChunk, "invalid chunk size", line)
 	}
-	if k, msg := lineOK(rest); k >= 0 {
+	if k, msg := lineOK(rest); len(rest) > 0 && k >= 0 {
 		return c.malformed(start+int64(len(body)-len(rest)+k), ruleChunk, "chunk extension "+msg, line)
 	}
 	// Overhead allowance as in net/http: 16 bytes per chunk plus twice the
@@ -192,7 +239,15 @@ func unhex(b byte) int {
 // readCRLF reads the CR LF after chunk data.
 func (c *ChunkedReader) readCRLF() error {
 	r := c.r
-	start := r.off
+	if b, _ := r.br.Peek(2); len(b) == 2 && b[0] == '\r' && b[1] == '\n' {
+		r.br.Discard(2)
+		r.off += 2
+		if r.Observe != nil {
+			r.emit(Event{Kind: EvChunkData, Offset: c.dataOff, Size: c.size})
+		}
+		c.state = stSize
+		return nil
+	}
 	for _, want := range [2]byte{'\r', '\n'} {
 		b, err := r.br.ReadByte()
 		if err != nil {
@@ -210,9 +265,8 @@ func (c *ChunkedReader) readCRLF() error {
 		}
 	}
 	if r.Observe != nil {
-		r.emit(Event{Kind: EvChunkData, Offset: c.dataOff, Raw: nil, Size: c.size})
+		r.emit(Event{Kind: EvChunkData, Offset: c.dataOff, Size: c.size})
 	}
-	_ = start
 	c.state = stSize
 	return nil
 }

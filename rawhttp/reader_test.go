@@ -217,3 +217,47 @@ func TestEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestChunkedZeroCopy copies large chunks past the bufio.Reader as fetch
+// does, reading only the buffered part and the framing through the reader.
+func TestChunkedZeroCopy(t *testing.T) {
+	full := string(chunkedMessage(20000, 4096))
+	body := strings.Repeat("0123456789abcdef", 4096/16)
+	body = strings.Repeat(body, 5)[:20000]
+	for _, cut := range []int{0, 10, 5000} {
+		msg := full[:len(full)-cut]
+		src := strings.NewReader(msg)
+		r := NewReader(bufio.NewReaderSize(src, 16))
+		resp, err := r.ReadResponse(nil, "GET")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr := r.Body(resp).(*ChunkedReader)
+		var got bytes.Buffer
+		p := make([]byte, 64)
+		for {
+			if cr.Remaining() > 0 && cr.Buffered() == 0 {
+				n, _ := io.Copy(&got, io.LimitReader(src, cr.Remaining()))
+				cr.Advance(n)
+			}
+			k := len(p)
+			if cr.Buffered() > 0 {
+				k = cr.Buffered()
+			}
+			n, err := cr.Read(p[:k])
+			got.Write(p[:n])
+			if err == io.EOF {
+				if cut != 0 || got.String() != body || r.Offset() != int64(len(msg)) {
+					t.Errorf("cut %d: EOF after %d bytes, offset %d of %d", cut, got.Len(), r.Offset(), len(msg))
+				}
+				break
+			}
+			if err != nil {
+				if cut == 0 || !errors.Is(err, ErrTruncated) {
+					t.Errorf("cut %d: %v", cut, err)
+				}
+				break
+			}
+		}
+	}
+}

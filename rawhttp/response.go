@@ -75,7 +75,8 @@ const (
 
 // ReadResponse reads interim 1xx responses and the final response head to
 // the request made with method, decides its framing, and stores it in resp
-// (reused when not nil; see Response). It reads no byte past the head.
+// (reused when not nil; see Response). It reads no byte past the head. On
+// error, resp holds what was parsed before the problem.
 //
 // Each 1xx head is reported through Observe and appended to resp.Interim.
 // 101 (Switching Protocols) is final: what follows it is not HTTP.
@@ -88,6 +89,7 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 		resp.Fields = resp.fields[:0]
 	}
 	resp.Interim = resp.Interim[:0]
+	resp.Framing = Framing{}
 	start := r.off
 	for {
 		h, err := r.readHead(r.off == start)
@@ -100,7 +102,7 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 			if len(resp.Interim) == r.lim.MaxInterim {
 				return resp, protoErr(ErrLimit, r.off-int64(len(h)), "Limits.MaxInterim", "more than "+itoa(r.lim.MaxInterim)+" 1xx responses (Limits.MaxInterim)", nil)
 			}
-			m = new(Response)
+			m = &Response{Framing: Framing{Kind: NoBody, Reason: reason1xx}}
 			m.Fields = m.fields[:0]
 		}
 		if err := r.buildHead(m, h, r.off-int64(len(h))); err != nil {

@@ -55,10 +55,13 @@ func main() {
 	mode := flag.String("mode", "sendfile", "how bodies go out: sendfile or write")
 	unit := flag.Int("unit", 1024, "`KiB` per write or sendfile call, a multiple of 16")
 	flag.Parse()
-	unitChunks = *unit / (chunkSize >> 10)
-	unitSize = int64(unitChunks * chunkSize)
 	log.SetFlags(0)
 	log.SetPrefix("server: ")
+	if *unit < chunkSize>>10 || *unit%(chunkSize>>10) != 0 {
+		log.Fatalf("-unit %d: want a positive multiple of %d", *unit, chunkSize>>10)
+	}
+	unitChunks = *unit / (chunkSize >> 10)
+	unitSize = int64(unitChunks * chunkSize)
 
 	s, err := newServer(*mode)
 	if err != nil {

@@ -12,7 +12,7 @@
 // 64 framed chunks for chunked) repeated as often as needed. With -mode
 // sendfile (the default) the unit lives in a memfd and goes to the socket by
 // sendfile(2), so the server copies nothing; -mode write sends it with 1 MiB
-// write(2) calls instead.
+// write(2) calls instead; -unit sets the unit's size in KiB.
 //
 // The server listens on -addr (127.0.0.1:0 by default) and prints its base
 // URL, e.g. "http://127.0.0.1:43121", as the first line on standard output.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -17,6 +18,12 @@ import (
 	"sockfetch/fetch"
 	"sockfetch/rawhttp"
 )
+
+// exitInterrupted is the status after Ctrl-C or SIGTERM, as a shell reports
+// a process killed by SIGINT.
+const exitInterrupted = 130
+
+var errInterrupted = errors.New("interrupted")
 
 // torUserAgent is the User-Agent under --tor: the same for every sockfetch
 // version, so that the version does not split Tor users into smaller groups.
@@ -62,7 +69,7 @@ func (a *app) fetchAction(c *cli.Context) error {
 		outputs = append(outputs, remoteNameMarker) // -O given to an app not built by normalizeArgs
 	}
 
-	ctx := context.Background()
+	ctx := a.context()
 	for i, raw := range urls {
 		r := *req
 		r.URL = withScheme(raw)
@@ -74,6 +81,11 @@ func (a *app) fetchAction(c *cli.Context) error {
 		res, err := a.fetchOne(ctx, &r, dest, fetch.Output{Include: c.Bool("include") || c.Bool("head"), Headers: headers})
 		views.finishURL()
 		a.code = 0
+		if ctx.Err() != nil { // interrupted: say so, and stop
+			a.code = exitInterrupted
+			a.fail(errInterrupted)
+			return nil
+		}
 		if err != nil {
 			a.code = exitCode(err)
 			a.fail(err)

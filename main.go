@@ -11,8 +11,10 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,7 +25,12 @@ import (
 const version = "0.1.0"
 
 func main() {
-	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	// Ctrl-C and SIGTERM cancel the fetch, so that -o's temporary file is
+	// removed and an existing file is left untouched.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runSys(os.Args, &sys{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, ctx: ctx})
+	stop()
+	os.Exit(code)
 }
 
 // sys is what the app takes from its surroundings; tests replace parts of it.
@@ -34,6 +41,15 @@ type sys struct {
 	getenv   func(string) string
 	resolver fetch.Resolver                                                       // nil: the system's
 	dial     func(ctx context.Context, network, address string) (net.Conn, error) // nil: a net.Dialer
+	ctx      context.Context                                                      // canceled on Ctrl-C; nil: never
+}
+
+// context returns the context fetches run under.
+func (s *sys) context() context.Context {
+	if s.ctx == nil {
+		return context.Background()
+	}
+	return s.ctx
 }
 
 // run runs sockfetch with args (args[0] is the program name) and returns the

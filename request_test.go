@@ -394,3 +394,18 @@ func TestConnectErrors(t *testing.T) {
 	// to make portably, so the connect timeout is tested through a SOCKS
 	// proxy that never answers (see TestProxyTimeouts).
 }
+
+func TestAddressFamily(t *testing.T) {
+	srv := okServer(t)
+	url := fmt.Sprintf("http://localhost:%d/", srv.Port)
+	sockfetch(t, "-4", url).want(t, 0, "hello, world\n")
+	sockfetch(t, "-6", url).want(t, 6, "", "sockfetch: could not resolve host: localhost", "no IPv6 address")
+}
+
+func TestNoRedirectLimit(t *testing.T) {
+	srv := testserver.Start(t, map[string]testserver.Reply{
+		"/1": redirect(302, "/2"), "/2": redirect(302, "/3"), "/3": {Raw: fixture(t, "ok.http")},
+	})
+	sockfetch(t, "-L", "--max-redirs", "-1", srv.URL+"/1").want(t, 0, "hello, world\n")
+	sockfetch(t, "-L", "--max-redirs", "0", srv.URL+"/1").want(t, 47, "", "maximum (0) redirects followed")
+}

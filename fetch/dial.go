@@ -137,7 +137,7 @@ func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 		if d.network() == "tcp6" {
 			fam = "IPv6"
 		}
-		return nil, &net.DNSError{Err: "no " + fam + " address", Name: host, IsNotFound: true}
+		return nil, &net.DNSError{Err: "no " + fam + " address", Name: host}
 	}
 	return kept, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,5 +155,3 @@ func TestDumpHeader(t *testing.T) {
 	}
 	sockfetch(t, "-D", "-", srv.URL).want(t, 0, strings.TrimSuffix(string(fixture(t, "interim.http")), "final\n")+"final\n")
 }
-
-var _ = net.Listen

@@ -3,7 +3,6 @@ package fetch
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"os"
@@ -413,5 +412,3 @@ func (r route) String() string {
 	}
 	return "direct"
 }
-
-var _ = fmt.Sprint

@@ -14,8 +14,8 @@ import (
 const demoPage = `<!doctype html>
 <title>sockfetch demo</title>
 <p>Hello! These bytes came from a server on 127.0.0.1, over a TCP socket
-that sockfetch opened itself. Everything above this body on your screen is
-what happened on the way.</p>
+that sockfetch opened itself. The lines around this page on your screen
+explain every step of the way, from the socket to the last byte.</p>
 `
 
 // demoCommand is `sockfetch demo`: it starts a small HTTP server on

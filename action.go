@@ -309,7 +309,7 @@ func seconds(c *cli.Context, name string) (time.Duration, error) {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1e9 {
+	if err != nil || !(f >= 0 && f <= 1e9) { // NaN fails too
 		return 0, usageErr("--%s %q: want a number of seconds, such as 2.5", name, s)
 	}
 	return time.Duration(f * float64(time.Second)), nil

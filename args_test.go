@@ -57,3 +57,19 @@ func TestValueFlagAfterURLKeepsURL(t *testing.T) {
 		t.Errorf("Referer %q", v)
 	}
 }
+
+// FuzzNormalizeArgs: any command line is rewritten without a panic, and
+// the program name stays first.
+func FuzzNormalizeArgs(f *testing.F) {
+	for _, s := range []string{"-fsSL\x00URL", "URL\x00-o\x00f", "-ofile", "--\x00-x", "-O\x00-", "--max-time=\x00-", "-H", "demo\x00-v"} {
+		f.Add(s)
+	}
+	app := (&app{sys: &sys{stdout: io.Discard, stderr: io.Discard}}).cliApp()
+	f.Fuzz(func(t *testing.T, s string) {
+		args := append([]string{"sockfetch"}, strings.Split(s, "\x00")...)
+		out := normalizeArgs(args, app)
+		if len(out) == 0 || out[0] != "sockfetch" {
+			t.Fatalf("normalizeArgs(%q) = %q", args, out)
+		}
+	})
+}

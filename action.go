@@ -158,6 +158,7 @@ func (a *app) request(c *cli.Context) (*fetch.Request, error) {
 		MaxRedirects: c.Int("max-redirs"),
 		Fail:         c.Bool("fail"),
 		Compressed:   c.Bool("compressed"),
+		Raw:          c.Bool("raw"),
 		Insecure:     c.Bool("insecure"),
 		CACert:       c.String("cacert"),
 	}

@@ -28,6 +28,7 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "user-agent", Aliases: []string{"A"}, Usage: "send User-Agent: `NAME` ('' sends none)"},
 		&cli.StringFlag{Name: "referer", Aliases: []string{"e"}, Usage: "send Referer: `URL`"},
 		&cli.BoolFlag{Name: "compressed", Usage: "ask for gzip or deflate and decode the body"},
+		&cli.BoolFlag{Name: "raw", Usage: "write the body as it came off the wire: chunk framing kept, nothing decoded"},
 		&cli.BoolFlag{Name: "http1.0", Aliases: []string{"0"}, Usage: "speak HTTP/1.0"},
 
 		// Redirects, limits, timeouts.

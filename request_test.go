@@ -409,3 +409,19 @@ func TestNoRedirectLimit(t *testing.T) {
 	sockfetch(t, "-L", "--max-redirs", "-1", srv.URL+"/1").want(t, 0, "hello, world\n")
 	sockfetch(t, "-L", "--max-redirs", "0", srv.URL+"/1").want(t, 47, "", "maximum (0) redirects followed")
 }
+
+func TestRaw(t *testing.T) {
+	raw := fixture(t, "chunked.http")
+	srv := testserver.StartRaw(t, append(append([]byte(nil), raw...), "JUNK AFTER THE END"...))
+	// -i --raw gives back the response's exact bytes, and not one more.
+	sockfetch(t, "--raw", "-i", srv.URL).want(t, 0, string(raw))
+	sockfetch(t, "--raw", "-i", "--trace-ascii", "%", srv.URL)
+	ok := okServer(t)
+	sockfetch(t, "--raw", ok.URL).want(t, 0, "hello, world\n")
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("zipped"))
+	w.Close()
+	z := testserver.StartRaw(t, append([]byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n", gz.Len())), gz.Bytes()...))
+	sockfetch(t, "--raw", "--compressed", z.URL).want(t, 0, gz.String())
+}

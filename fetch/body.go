@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -128,10 +129,41 @@ func endInfo(fr rawhttp.Framing, n int64) string {
 	return fmt.Sprintf("%d body bytes", n)
 }
 
+// rawChunked is --raw for a chunked body: the chunked reader finds the end,
+// and the wire bytes up to the stream offset it reached are written as they
+// came, size lines and trailers included. Bytes after the end are not.
+func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawhttp.Response, tee *recvTee) (int64, error) {
+	start := rd.Offset()
+	body := &countReader{r: rd.Body(resp), n: &f.received}
+	w := &errWriter{w: f.out.Body}
+	buf := make([]byte, copyBufSize)
+	var written int64
+	for {
+		_, rerr := body.Read(buf)
+		if k := rd.Offset() - start - written; k > 0 && int64(len(tee.wire)) >= k {
+			if _, err := w.Write(tee.wire[:k]); err != nil {
+				return body.total, writeError(err)
+			}
+			tee.wire = tee.wire[k:]
+			written += k
+		}
+		if rerr == io.EOF {
+			f.emit(Event{Kind: EvBodyEnd, Size: body.total, Info: endInfo(resp.Framing, body.total) + " (written raw: " + strconv.FormatInt(written, 10) + " bytes with the chunk framing)"})
+			return body.total, nil
+		}
+		if rerr != nil {
+			return body.total, f.bodyError(ctx, rerr, body.total)
+		}
+		if limit := f.req.MaxFileSize; limit > 0 && body.total > limit {
+			return body.total, errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", limit)
+		}
+	}
+}
+
 // contentEncodings returns the codings to undo, outermost first, or nil when
 // the body is to be written as received.
 func (f *fetcher) contentEncodings(resp *rawhttp.Response) []string {
-	if !f.req.Compressed {
+	if !f.req.Compressed || f.req.Raw {
 		return nil
 	}
 	var list []string

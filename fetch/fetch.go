@@ -34,6 +34,7 @@ type Request struct {
 	MaxFileSize    int64         // largest body accepted; 0: no limit
 	Fail           bool          // status >= 400 is ErrHTTPStatus and no body is written (-f)
 	Compressed     bool          // ask for gzip or deflate and decode the body
+	Raw            bool          // write the body as it came off the wire: chunk framing kept, nothing decoded (--raw)
 
 	Insecure bool   // skip certificate verification (-k)
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
@@ -314,7 +315,7 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	// The response.
 	var src io.Reader = stream
 	var tee *recvTee
-	if f.obs != nil {
+	if f.obs != nil || f.req.Raw {
 		tee = &recvTee{r: stream, f: f}
 		src = tee
 	}
@@ -346,6 +347,9 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 		if n := br.Buffered(); n > 0 {
 			b, _ := br.Peek(n)
 			f.emit(Event{Kind: EvRecvData, Bytes: b})
+			if f.req.Raw {
+				tee.wire = append(tee.wire, b...)
+			}
 		}
 	}
 
@@ -374,6 +378,11 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 		if err := f.writeHeads(f.out.Body, resp); err != nil {
 			return nil, resp.Status, err
 		}
+	}
+	if f.req.Raw && resp.Framing.Kind == rawhttp.Chunked {
+		n, err := f.rawChunked(ctx, rd, resp, tee)
+		res.BodySize = n
+		return nil, resp.Status, err
 	}
 	n, err := f.body(ctx, c, isTLS, br, rd, resp)
 	res.BodySize = n
@@ -489,17 +498,22 @@ func (c *countConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// recvTee reports the bytes read after the head as EvRecvData.
+// recvTee reports the bytes read after the head as EvRecvData and, for
+// --raw, keeps them in wire until they are written.
 type recvTee struct {
-	r  io.Reader
-	f  *fetcher
-	on bool
+	r    io.Reader
+	f    *fetcher
+	on   bool
+	wire []byte
 }
 
 func (t *recvTee) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	if t.on && n > 0 {
 		t.f.emit(Event{Kind: EvRecvData, Bytes: p[:n]})
+		if t.f.req.Raw {
+			t.wire = append(t.wire, p[:n]...)
+		}
 	}
 	return n, err
 }

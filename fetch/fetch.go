@@ -73,9 +73,9 @@ type Result struct {
 // Default limits.
 const (
 	DefaultMaxRedirects = 10        // a safer bound than curl's 50
-	plainBufSize        = 32 << 10  // read buffer for a plain TCP connection
+	plainBufSize        = 256 << 10 // read buffer for a plain TCP connection: few reads for a chunked body (BENCHMARKS.md)
 	tlsBufSize          = 64 << 10  // read buffer over TLS (records are up to 16 KiB)
-	copyBufSize         = 128 << 10 // body copy buffer
+	copyBufSize         = 256 << 10 // body copy buffer
 )
 
 // fetcher is the state of one Fetch.

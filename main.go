@@ -107,7 +107,7 @@ func (a *app) cliApp() *cli.App {
 		Writer:                    a.stdout,
 		ErrWriter:                 a.stderr,
 		Reader:                    a.stdin,
-		Flags:                     flags(),
+		Flags:                     cheapNames(flags()),
 		Commands:                  commands,
 		Action:                    a.fetchAction,
 		ExitErrHandler:            func(*cli.Context, error) {}, // run maps errors to exit codes

@@ -28,7 +28,9 @@ import (
 func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reader, rd *rawhttp.Reader, resp *rawhttp.Response) (int64, error) {
 	fr := resp.Framing
 	if fr.Kind == rawhttp.NoBody {
-		f.emit(Event{Kind: EvBodyEnd, Info: "no body: " + fr.Reason})
+		if f.obs != nil {
+			f.emit(Event{Kind: EvBodyEnd, Info: "no body: " + fr.Reason})
+		}
 		return 0, nil
 	}
 	limit := f.req.MaxFileSize
@@ -62,7 +64,9 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	case err != nil:
 		return raw.total, f.bodyError(ctx, err, raw.total)
 	}
-	f.emit(Event{Kind: EvBodyEnd, Size: raw.total, Info: endInfo(fr, raw.total)})
+	if f.obs != nil {
+		f.emit(Event{Kind: EvBodyEnd, Size: raw.total, Info: endInfo(fr, raw.total)})
+	}
 	return raw.total, nil
 }
 
@@ -148,7 +152,9 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 			written += k
 		}
 		if rerr == io.EOF {
-			f.emit(Event{Kind: EvBodyEnd, Size: body.total, Info: endInfo(resp.Framing, body.total) + " (written raw: " + strconv.FormatInt(written, 10) + " bytes with the chunk framing)"})
+			if f.obs != nil {
+				f.emit(Event{Kind: EvBodyEnd, Size: body.total, Info: endInfo(resp.Framing, body.total) + " (written raw: " + strconv.FormatInt(written, 10) + " bytes with the chunk framing)"})
+			}
 			return body.total, nil
 		}
 		if rerr != nil {

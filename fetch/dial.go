@@ -215,7 +215,9 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	var errs []error
 	for _, ip := range ips {
 		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
-		f.emit(Event{Kind: EvInfo, Info: "trying " + addr})
+		if f.obs != nil {
+			f.emit(Event{Kind: EvInfo, Info: "trying " + addr})
+		}
 		c, err := f.dialTCP(ctx, h, addr, host)
 		if err == nil {
 			return &conn{Conn: c, peer: ip.String(), port: port, local: c.LocalAddr()}, nil
@@ -250,7 +252,9 @@ func (f *fetcher) dialTCP(ctx context.Context, h *hop, address, name string) (ne
 func (f *fetcher) proxyDial(h *hop, what string) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		if network == "unix" {
-			f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at unix:" + address})
+			if f.obs != nil {
+				f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at unix:" + address})
+			}
 			c, err := f.dialer.dialContext(ctx, network, address)
 			if err != nil {
 				return nil, err
@@ -270,7 +274,9 @@ func (f *fetcher) proxyDial(h *hop, what string) func(ctx context.Context, netwo
 		var errs []error
 		for _, ip := range ips {
 			a := net.JoinHostPort(ip.String(), port)
-			f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at " + a})
+			if f.obs != nil {
+				f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at " + a})
+			}
 			c, err := f.dialer.dialContext(ctx, f.dialer.network(), a)
 			if err == nil {
 				h.tim.Connect = h.since()
@@ -328,7 +334,7 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 	if err != nil {
 		return nil, errorf(ErrUsage, err, "%v", err).withHint("give --tor-addr HOST:PORT or --tor-addr unix:/path/to/socket")
 	}
-	if !explicit && len(addrs) > 1 {
+	if f.obs != nil && !explicit && len(addrs) > 1 {
 		names := make([]string, len(addrs))
 		for i, a := range addrs {
 			names[i] = a.String()
@@ -347,14 +353,18 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 	if err != nil {
 		return nil, f.socksError(ctx, err)
 	}
-	f.emit(Event{Kind: EvInfo, Info: "using Tor at " + used.String()})
+	if f.obs != nil {
+		f.emit(Event{Kind: EvInfo, Info: "using Tor at " + used.String()})
+	}
 	return f.tunnelOpen(h, c, host, port), nil
 }
 
 // tunnelOpen records an open SOCKS tunnel.
 func (f *fetcher) tunnelOpen(h *hop, c net.Conn, host string, port int) *conn {
 	h.tim.ProxyConnect = h.since()
-	f.emit(Event{Kind: EvSOCKSDone, Host: host, Info: "tunnel open to " + net.JoinHostPort(host, strconv.Itoa(port))})
+	if f.obs != nil {
+		f.emit(Event{Kind: EvSOCKSDone, Host: host, Info: "tunnel open to " + net.JoinHostPort(host, strconv.Itoa(port))})
+	}
 	cn := &conn{Conn: c, local: c.LocalAddr()}
 	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
 		cn.peer, cn.port = ta.IP.String(), ta.Port

@@ -242,7 +242,9 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	h := &hop{start: time.Now()}
 	f.received = 0
 	defer func() { res.Timings.add(&h.tim, h.since()) }()
-	f.emit(Event{Kind: EvStart, URL: u.String()})
+	if f.obs != nil {
+		f.emit(Event{Kind: EvStart, URL: u.String()})
+	}
 
 	host, port := hostPort(u)
 	rt, err := f.dialer.route(u, f.prevProxy)
@@ -393,10 +395,14 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 func (f *fetcher) heads(res *Result, resp *rawhttp.Response) error {
 	for _, r := range resp.Interim {
 		res.HeadSize += int64(len(r.Head))
-		f.emit(Event{Kind: EvRecvHead, Bytes: r.Head, Info: strconv.Itoa(r.Status)})
+		if f.obs != nil {
+			f.emit(Event{Kind: EvRecvHead, Bytes: r.Head, Info: strconv.Itoa(r.Status)})
+		}
 	}
 	res.HeadSize += int64(len(resp.Head))
-	f.emit(Event{Kind: EvRecvHead, Bytes: resp.Head, Info: strconv.Itoa(resp.Status)})
+	if f.obs != nil {
+		f.emit(Event{Kind: EvRecvHead, Bytes: resp.Head, Info: strconv.Itoa(resp.Status)})
+	}
 	if f.out.Headers != nil {
 		return f.writeHeads(f.out.Headers, resp)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +68,9 @@ func runBinary(t *testing.T, args ...string) result {
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
+// elapsed matches the time in "failed to connect ... after 3 ms".
+var elapsed = regexp.MustCompile(`after [0-9]+ ms`)
+
 func TestBinaryExitCodes(t *testing.T) {
 	ok := okServer(t)
 	nf := serve(t, "404.http")
@@ -84,12 +88,13 @@ func TestBinaryExitCodes(t *testing.T) {
 		{[]string{nf.URL, "-fs"}, 22, "", ""},
 		{[]string{short.URL}, 18, "only 12 byte", "sockfetch: transfer closed with 88 bytes remaining\n"},
 		{[]string{fmt.Sprintf("http://127.0.0.1:%d/", closed)}, 7, "",
-			fmt.Sprintf("sockfetch: failed to connect to 127.0.0.1 port %d after 0 ms: connection refused\n", closed)},
+			fmt.Sprintf("sockfetch: failed to connect to 127.0.0.1 port %d after N ms: connection refused\n", closed)},
 		{[]string{}, 2, "", "sockfetch: no URL specified\nhint: try 'sockfetch --help' for the options\n"},
 		{[]string{"--tor", "-x", "socks5h://127.0.0.1:1", "http://x.test/"}, 2, "",
 			"sockfetch: --tor and -x cannot be used together\nhint: --tor is the proxy; to use another Tor SocksPort give --tor-addr HOST:PORT\n"},
 	} {
 		r := runBinary(t, tt.args...)
+		r.stderr = elapsed.ReplaceAllString(r.stderr, "after N ms")
 		if r.code != tt.code || r.stdout != tt.stdout || r.stderr != tt.stderr {
 			t.Errorf("sockfetch %s:\n got %d %q %q\nwant %d %q %q", strings.Join(tt.args, " "), r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
 		}

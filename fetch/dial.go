@@ -51,6 +51,10 @@ type Dialer struct {
 	// DialContext opens TCP (and, for Tor, unix) connections. Its address is
 	// always an IP literal with a port, or a socket path. nil: a net.Dialer.
 	DialContext func(ctx context.Context, network, address string) (net.Conn, error)
+
+	// Lock, when set, holds the process to the proxy's or Tor's port with
+	// the kernel lock, from before the first connection on (see Lock).
+	Lock *Lock
 }
 
 // route is how one hop is connected.
@@ -114,6 +118,8 @@ func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 	var ips []net.IP
 	if ip := net.ParseIP(host); ip != nil {
 		ips = []net.IP{ip}
+	} else if pinned, ok := d.pin(host); ok {
+		ips = pinned
 	} else {
 		addrs, err := d.resolver().LookupIPAddr(ctx, host)
 		if err != nil {
@@ -193,10 +199,16 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	}
 	if rt.remoteDNS() {
 		f.emit(Event{Kind: EvResolve, Host: host, Remote: true})
+		if err := f.lock(ctx); err != nil {
+			return nil, err
+		}
 		if rt.tor {
 			return f.connectTor(ctx, h, host, port)
 		}
 		return f.connectSOCKS(ctx, h, rt.proxy, host, port)
+	}
+	if err := f.lock(ctx); err != nil {
+		return nil, err
 	}
 
 	ips, err := d.lookup(ctx, host)
@@ -231,8 +243,12 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	if ctx.Err() != nil {
 		return nil, f.timeoutError(ctx, err)
 	}
-	return nil, errorf(ErrConnect, err, "failed to connect to %s port %d after %d ms: %s",
+	e := errorf(ErrConnect, err, "failed to connect to %s port %d after %d ms: %s",
 		host, port, h.since().Milliseconds(), connReason(errs[len(errs)-1]))
+	if hint, ok := f.lockRefused(err); ok {
+		e.Hint = hint
+	}
+	return nil, e
 }
 
 // dialTCP dials address (an IP literal and port), records the connect time

@@ -30,6 +30,7 @@ var (
 	ErrDecode            = errors.New("bad content encoding")              // --compressed body did not decode
 	ErrFileSize          = errors.New("maximum file size exceeded")        // the body is larger than MaxFileSize
 	ErrProxy             = errors.New("proxy refused or failed handshake") // the SOCKS proxy refused or spoke no SOCKS5
+	ErrLock              = errors.New("kernel lock not applied")           // Lock.Required and the kernel cannot lock, or the lock failed
 )
 
 // Error is a failed step of a fetch. Its message is one lowercase line for

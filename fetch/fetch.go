@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"sockfetch/internal/progress"
 	"sockfetch/rawhttp"
 )
 
@@ -48,6 +49,13 @@ type Output struct {
 	Body    io.Writer // the body of the last response (and the heads with Include)
 	Include bool      // also write every head received to Body (-i, -I)
 	Headers io.Writer // every head received (-D); nil for none
+
+	// Progress, when not nil, is called once the body of the last response
+	// starts, with its length (-1 when unknown), and returns the bar to
+	// count the body's bytes on, or nil for none. Fetch ends the bar before
+	// it returns. A body that is not written (a redirect's, one refused
+	// with Fail) never gets one.
+	Progress func(total int64) *progress.Bar
 }
 
 // Result describes a fetch, complete or not, for -w.
@@ -92,6 +100,7 @@ type fetcher struct {
 	tlsConf   *tls.Config
 	prevProxy *Proxy
 	origin    string // scheme://host:port of the first URL: credentials go only there
+	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
 }
 
 // hop is the state of one request and response.

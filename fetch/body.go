@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"sockfetch/internal/progress"
 	"sockfetch/rawhttp"
 )
 
@@ -38,13 +39,15 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 		return 0, errorf(ErrFileSize, nil, "maximum file size exceeded: the body is %d bytes, --max-filesize is %d", fr.Length, limit)
 	}
 	encodings := f.contentEncodings(resp)
+	bar := f.bar(fr)
+	defer bar.Finish()
 	if file, ok := f.out.Body.(*os.File); ok && f.obs == nil && !isTLS && encodings == nil {
 		if tcp, ok := c.Conn.(*net.TCPConn); ok && (fr.Kind == rawhttp.Length || fr.Kind == rawhttp.UntilClose) {
-			return f.spliceBody(ctx, tcp, br, fr, file)
+			return f.spliceBody(ctx, tcp, br, fr, file, bar)
 		}
 	}
 
-	raw := &countReader{r: rd.Body(resp), n: &f.received}
+	raw := &countReader{r: rd.Body(resp), n: &f.received, bar: bar}
 	var r io.Reader = raw
 	if limit > 0 {
 		r = &maxReader{r: r, left: limit}
@@ -70,8 +73,9 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	return raw.total, nil
 }
 
-// spliceBody is body's fast path.
-func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Reader, fr rawhttp.Framing, file *os.File) (int64, error) {
+// spliceBody is body's fast path. A progress bar keeps it: progress.Copy
+// copies in pieces that still splice.
+func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Reader, fr rawhttp.Framing, file *os.File, bar *progress.Bar) (int64, error) {
 	want := int64(1<<62 - 1)
 	if fr.Kind == rawhttp.Length {
 		want = fr.Length
@@ -85,12 +89,13 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 	if _, err := file.Write(head); err != nil {
 		return 0, writeError(err)
 	}
+	bar.Add(buffered)
 	got := buffered
 	left := want - got
 	if limit > 0 && fr.Kind == rawhttp.UntilClose {
-		left = limit + 1 - got
+		left = max(limit+1-got, 0) // progress.Copy takes a negative count as "all"
 	}
-	n, err := io.Copy(file, io.LimitReader(tcp, left))
+	n, err := progress.Copy(file, tcp, left, bar)
 	got += n
 	f.received = got
 	switch {
@@ -120,6 +125,18 @@ func isRecvError(err error) bool {
 	return false
 }
 
+// bar returns the progress bar for a body framed by fr, or nil.
+func (f *fetcher) bar(fr rawhttp.Framing) *progress.Bar {
+	if f.out.Progress == nil {
+		return nil
+	}
+	total := int64(-1)
+	if fr.Kind == rawhttp.Length {
+		total = fr.Length
+	}
+	return f.out.Progress(total)
+}
+
 // endInfo says how the end of a body was found.
 func endInfo(fr rawhttp.Framing, n int64) string {
 	switch fr.Kind {
@@ -138,6 +155,8 @@ func endInfo(fr rawhttp.Framing, n int64) string {
 // came, size lines and trailers included. Bytes after the end are not.
 func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawhttp.Response, tee *recvTee) (int64, error) {
 	start := rd.Offset()
+	bar := f.bar(resp.Framing)
+	defer bar.Finish()
 	body := &countReader{r: rd.Body(resp), n: &f.received}
 	w := &errWriter{w: f.out.Body}
 	buf := make([]byte, copyBufSize)
@@ -150,6 +169,7 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 			}
 			tee.wire = tee.wire[k:]
 			written += k
+			bar.Add(k)
 		}
 		if rerr == io.EOF {
 			if f.obs != nil {
@@ -300,7 +320,8 @@ func unwrapPath(err error) error {
 // countReader counts the bytes read through it.
 type countReader struct {
 	r     io.Reader
-	n     *int64 // also updated, when not nil
+	n     *int64        // also updated, when not nil
+	bar   *progress.Bar // also counts them, when not nil
 	total int64
 }
 
@@ -309,6 +330,9 @@ func (c *countReader) Read(p []byte) (int, error) {
 	c.total += int64(n)
 	if c.n != nil {
 		*c.n = c.total
+	}
+	if c.bar != nil {
+		c.bar.Add(int64(n))
 	}
 	return n, err
 }

@@ -188,6 +188,7 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 		buf, _ := r.br.Peek(n)
 		end, err := l.lex(buf)
 		if err != nil {
+			r.emitPartial(buf, base, err)
 			return nil, err
 		}
 		if end > 0 {
@@ -221,6 +222,7 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 		}
 		end, lerr := l.lex(r.scratch)
 		if lerr != nil {
+			r.emitPartial(r.scratch, base, lerr)
 			return nil, lerr
 		}
 		if end > 0 {
@@ -249,4 +251,27 @@ func (r *Reader) headEOF(err error, base int64, b []byte, first, empty bool) err
 		}
 	}
 	return protoErr(ErrTruncated, base+int64(len(b)), ruleHeadEnd, "connection closed inside the response head after "+itoa(len(b))+" bytes", nil)
+}
+
+// emitPartial reports, when the head b (at stream offset base) is rejected
+// with err, the status line and the field lines before the bad byte that
+// were read whole, so that a learner sees how far the parse got. It does
+// nothing without an observer.
+func (r *Reader) emitPartial(b []byte, base int64, err error) {
+	pe, ok := err.(*ProtocolError)
+	if r.Observe == nil || !ok || pe.Offset <= base {
+		return
+	}
+	upto := min(int(pe.Offset-base), len(b))
+	first := firstLine(b[:upto])
+	if len(first) == 0 || first[len(first)-1] != '\n' {
+		return
+	}
+	c := append([]byte(nil), b[:upto]...) // events may keep Name and Value
+	r.emit(Event{Kind: EvStatusLine, Offset: base, Raw: c[:len(first)], Status: r.lx.status})
+	spans := r.lx.spans
+	for len(spans) > 0 && spans[len(spans)-1].next > upto {
+		spans = spans[:len(spans)-1]
+	}
+	r.buildFields(nil, c, spans, base, EvField)
 }

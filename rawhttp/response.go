@@ -139,6 +139,7 @@ func (r *Reader) buildHead(m *Response, h []byte, base int64) error {
 	l := &r.lx
 	m.Head, m.HeadOffset = h, base
 	if err := checkChars(h, l.crlf, base, true); err != nil {
+		r.emitPartial(h, base, err)
 		return err
 	}
 	m.Major, m.Minor, m.Status = l.major, l.minor, l.status

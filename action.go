@@ -33,6 +33,7 @@ const torUserAgent = "sockfetch"
 // the next, and the exit status is the last URL's.
 func (a *app) fetchAction(c *cli.Context) error {
 	a.silent = c.Bool("silent") && !c.Bool("show-error")
+	a.bar = barRuleOf(c)
 	if c.Bool("version") {
 		fmt.Fprint(a.stdout, versionText())
 		return nil
@@ -115,6 +116,7 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 		}
 		out.Body = of.File()
 	}
+	out.Progress = a.progress(out.Body, dest)
 	res, err := fetch.Fetch(ctx, r, out)
 	if of != nil {
 		if err == nil {

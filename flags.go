@@ -13,9 +13,11 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "dump-header", Aliases: []string{"D"}, Usage: "write every response head to `FILE` (- for stdout)"},
 		&cli.StringFlag{Name: "write-out", Aliases: []string{"w"}, Usage: "after each transfer, print `FORMAT` (%{http_code}, %{time_total}, %{json}, %header{name}, ...)"},
 		&cli.BoolFlag{Name: "fail", Aliases: []string{"f"}, Usage: "exit 22 without writing the body when the status is 400 or more"},
-		&cli.BoolFlag{Name: "silent", Aliases: []string{"s"}, Usage: "no error messages"},
+		&cli.BoolFlag{Name: "silent", Aliases: []string{"s"}, Usage: "no progress bar, no error messages"},
 		&cli.BoolFlag{Name: "show-error", Aliases: []string{"S"}, Usage: "with -s, still print error messages"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show the request, the response head and each step on stderr"},
+		&cli.BoolFlag{Name: "no-progress-meter", Usage: "no progress bar (drawn only when stderr is a terminal)"},
+		&cli.BoolFlag{Name: "progress-bar", Aliases: []string{"#"}, Usage: "accepted as curl's: sockfetch has one progress bar, drawn when stderr is a terminal"},
 
 		// Request.
 		&cli.StringFlag{Name: "request", Aliases: []string{"X"}, Usage: "use `METHOD` instead of GET/POST/HEAD"},
@@ -56,7 +58,7 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "trace", Usage: "write a curl-style hex and ASCII trace to `FILE` (- stdout, % stderr)"},
 		&cli.StringFlag{Name: "trace-ascii", Usage: "write a curl-style ASCII trace to `FILE` (- stdout, % stderr)"},
 		&cli.BoolFlag{Name: "trace-time", Usage: "add a time stamp to each trace line"},
-		&cli.BoolFlag{Name: "no-color", Usage: "no colours in --explain (also: NO_COLOR set in the environment)"},
+		&cli.BoolFlag{Name: "no-color", Usage: "no colours in -v and --explain (also: NO_COLOR set in the environment)"},
 
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 	}

@@ -87,8 +87,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 // app is one run of the command line.
 type app struct {
 	*sys
-	code   int  // exit status of the last URL
-	silent bool // -s without -S: no error messages
+	code   int     // exit status of the last URL
+	silent bool    // -s without -S: no error messages
+	bar    barRule // when a progress bar may be drawn
 }
 
 // cliApp builds the urfave/cli app.

@@ -226,6 +226,12 @@ func (a *app) dialer(c *cli.Context) (*fetch.Dialer, error) {
 		d.Network = "tcp6"
 	}
 	tor := c.Bool("tor") || c.IsSet("tor-addr")
+	lock, err := kernelLock(lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
+		tor, c.String("proxy"), a.restrict)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	d.Lock = lock
 	if tor {
 		if c.IsSet("proxy") {
 			return nil, &usageError{msg: "--tor and -x cannot be used together",

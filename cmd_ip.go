@@ -4,18 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/fetch"
-	"sockfetch/fetch/netlock"
 	"sockfetch/fetch/socks"
 	"sockfetch/rawhttp"
 )
@@ -44,7 +41,8 @@ type ipOptions struct {
 	repeat     int
 	verbose    bool
 
-	lock, noLock, requireLock bool
+	lock     lockOptions
+	restrict restrictFunc // nil: netlock.Restrict
 
 	maxTime        time.Duration // each check
 	connectTimeout time.Duration
@@ -56,8 +54,9 @@ type ipOptions struct {
 // Its action returns fetch's errors unchanged (the app maps them to exit
 // codes as for a fetch), a *usageError for a bad command line, and a
 // cli.ExitCoder with code 10 when the path is not anonymous. Every message
-// is one line for the app to print after "sockfetch: ".
-func ipCommand() *cli.Command {
+// is one line for the app to print after "sockfetch: ". restrict applies
+// the kernel lock (nil: netlock.Restrict).
+func ipCommand(restrict restrictFunc) *cli.Command {
 	return &cli.Command{
 		Name:  "ip",
 		Usage: "show the exit IP address the world sees through Tor",
@@ -107,9 +106,8 @@ func ipCommand() *cli.Command {
 				newCircuit:     c.Bool("new-circuit"),
 				repeat:         c.Int("repeat"),
 				verbose:        c.Bool("verbose"),
-				lock:           c.Bool("lock"),
-				noLock:         c.Bool("no-lock"),
-				requireLock:    c.Bool("require-lock"),
+				lock:           lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
+				restrict:       restrict,
 				maxTime:        maxTime,
 				connectTimeout: connectTimeout,
 				insecure:       c.Bool("insecure"),
@@ -160,12 +158,7 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 	if o.proxy != "" && o.torAddr != "" {
 		return ipUsage("ip: give --tor-addr or -x, not both")
 	}
-	if o.noLock && (o.requireLock || o.lock) {
-		return ipUsage("ip: --no-lock contradicts --lock and --require-lock")
-	}
 	tor := &fetch.Dialer{NewCircuit: o.newCircuit || o.repeat > 1}
-	var lockPorts []int
-	wantLock := !o.noLock
 	if o.proxy != "" {
 		p, err := fetch.ParseProxy(o.proxy, "-x")
 		if err != nil {
@@ -175,28 +168,20 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 			return ipUsage("ip: -x %s would resolve the check endpoint's name here; use socks5h://%s", o.proxy, p.Addr())
 		}
 		tor.Proxy = &fetch.ProxySettings{Flag: o.proxy}
-		lockPorts = []int{p.Port}
-		wantLock = o.lock || o.requireLock
-		if wantLock && net.ParseIP(p.Host) == nil {
-			// The lock comes before any name is resolved here: only an
-			// address can be held to.
-			return ipUsage("ip: --lock needs the proxy as an address, not the name %q", p.Host)
-		}
 	} else {
 		tor.Tor = &fetch.Tor{Addr: o.torAddr, Env: os.Getenv("SOCKFETCH_TOR_ADDR")}
-		addrs, _, err := socks.TorAddrs(tor.Tor.Addr, tor.Tor.Env)
-		if err != nil {
+		if _, _, err := socks.TorAddrs(tor.Tor.Addr, tor.Tor.Env); err != nil {
 			return ipUsage("%v", err)
 		}
-		lockPorts = []int{}
-		for _, a := range addrs {
-			if a.Network == "tcp" {
-				_, port, _ := net.SplitHostPort(a.Address)
-				n, _ := strconv.Atoi(port)
-				lockPorts = append(lockPorts, n)
-			}
-		}
 	}
+	// The lock comes with the first connection through Tor (or the proxy),
+	// after the direct check, if any: from there on every connection goes
+	// to Tor, so the kernel may hold the process to it.
+	lock, err := kernelLock(o.lock, tor.Tor != nil, o.proxy, o.restrict)
+	if err != nil {
+		return ipUsage("ip: %v", err)
+	}
+	tor.Lock = lock
 
 	var direct *ipAnswer
 	if o.direct {
@@ -206,24 +191,15 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 		}
 		direct = &a
 	}
-	// The direct check, if any, is done: from here on every connection goes
-	// to Tor (or the proxy), so the kernel may hold the process to it.
-	if wantLock {
-		st, err := netlock.Restrict(lockPorts, o.requireLock)
-		if err != nil {
-			if errors.Is(err, netlock.ErrUnavailable) {
-				return ipUsage("%v (--require-lock)", err)
-			}
-			return err
-		}
-		if o.verbose {
-			fmt.Fprintf(stderr, "* %s\n", st)
-		}
-	}
 	var observe func(fetch.Event)
 	if o.verbose {
+		lockShown := false // every check reports the lock; say it once
 		observe = func(e fetch.Event) {
-			if e.Kind == fetch.EvInfo {
+			switch {
+			case e.Kind == fetch.EvLock && !lockShown:
+				lockShown = true
+				fmt.Fprintf(stderr, "* %s\n", e.Info)
+			case e.Kind == fetch.EvInfo:
 				fmt.Fprintf(stderr, "* %s\n", e.Info)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"sockfetch/fetch/netlock"
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/tornet"
 )
@@ -21,9 +22,10 @@ import (
 // server (tornet.CheckHandler, as the end-to-end tests in tortest use
 // inside the private Tor network), with microsocks standing in for Tor:
 // bound to 127.0.0.2 for its outgoing connections, it makes the check
-// server see another address than a direct connection (127.0.0.1). Every
-// run passes --no-lock: the kernel lock would hold this test process to
-// the proxy's port for the rest of its life.
+// server see another address than a direct connection (127.0.0.1). The
+// kernel lock would hold this test process to the proxy's port for the rest
+// of its life: runIPArgs passes --no-lock, and runIPLocked gives the lock a
+// stand-in.
 
 // ipRun is what one run showed: its output and the error the app maps to
 // an exit code.
@@ -47,15 +49,24 @@ func (r ipRun) String() string {
 
 func runIPArgs(t *testing.T, args ...string) ipRun {
 	t.Helper()
+	return runIPLocked(t, func(ports []int, required bool) (netlock.Status, error) {
+		t.Errorf("the kernel lock was applied despite --no-lock (ports %v)", ports)
+		return netlock.Status{}, errors.New("no lock in this test")
+	}, append([]string{"--no-lock"}, args...)...)
+}
+
+// runIPLocked runs `sockfetch ip` with restrict standing in for the kernel lock.
+func runIPLocked(t *testing.T, restrict restrictFunc, args ...string) ipRun {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	app := &cli.App{
 		Name:           "sockfetch",
 		Writer:         &stdout,
 		ErrWriter:      &stderr,
-		Commands:       []*cli.Command{ipCommand()},
+		Commands:       []*cli.Command{ipCommand(restrict)},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
-	err := app.Run(append([]string{"sockfetch", "ip", "--no-lock", "-m", "20"}, args...))
+	err := app.Run(append([]string{"sockfetch", "ip", "-m", "20"}, args...))
 	return ipRun{stdout: stdout.String(), stderr: stderr.String(), err: err}
 }
 
@@ -264,6 +275,70 @@ func TestIPUsage(t *testing.T) {
 			r := runIPArgs(t, tt.args...)
 			if r.code() != 2 || !strings.Contains(r.err.Error(), tt.msg) {
 				t.Fatalf("want code 2 saying %q, got %s", tt.msg, r)
+			}
+		})
+	}
+}
+
+// TestIPLockInProcess checks, with a stand-in for the kernel lock, which
+// ports `sockfetch ip` holds itself to, that -v says so once, and the lock
+// flags' mistakes.
+func TestIPLockInProcess(t *testing.T) {
+	proxy := microsocks(t, "127.0.0.2")
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(proxy, "socks5h://"))
+	check := checkServer(t, "127.0.0.2")
+	applied := func(calls *[][]int) restrictFunc {
+		return func(ports []int, required bool) (netlock.Status, error) {
+			*calls = append(*calls, ports)
+			return netlock.Status{Applied: true, ABI: 7, Ports: ports, UDP: true}, nil
+		}
+	}
+	tests := []struct {
+		name      string
+		restrict  func(calls *[][]int) restrictFunc
+		args      []string
+		code      int
+		ports     string // fmt.Sprint of the calls
+		stderrHas string
+		errHas    string
+	}{
+		{name: "tor", restrict: applied, args: []string{"--tor-addr", strings.TrimPrefix(proxy, "socks5h://"), "--repeat", "2"},
+			ports: "[[" + port + "]]", stderrHas: "* kernel lock: only TCP port " + port + " may be connected; UDP denied; Landlock ABI 7\n"},
+		{name: "tor with --direct", restrict: applied, args: []string{"--tor-addr", strings.TrimPrefix(proxy, "socks5h://"), "--direct"},
+			ports: "[[" + port + "]]", stderrHas: "* kernel lock: only TCP port " + port},
+		{name: "-x without --lock", restrict: applied, args: []string{"-x", proxy}, ports: "[]"},
+		{name: "-x --lock", restrict: applied, args: []string{"-x", proxy, "--lock"}, ports: "[[" + port + "]]", stderrHas: "* kernel lock: only TCP port " + port},
+		{name: "-x --require-lock, unavailable", args: []string{"-x", proxy, "--require-lock"}, code: 2, ports: "[[" + port + "]]",
+			errHas: "kernel lock unavailable: Landlock ABI < 4 (kernel has none) (--require-lock)",
+			restrict: func(calls *[][]int) restrictFunc {
+				return func(ports []int, required bool) (netlock.Status, error) {
+					*calls = append(*calls, ports)
+					if !required {
+						t.Error("--require-lock did not require the lock")
+					}
+					return netlock.Status{Reason: "kernel lock unavailable: Landlock ABI < 4 (kernel has none)"}, fmt.Errorf("%w: Landlock ABI < 4 (kernel has none)", netlock.ErrUnavailable)
+				}
+			}},
+		{name: "--no-lock --lock", restrict: applied, args: []string{"-x", proxy, "--lock", "--no-lock"}, code: 2, ports: "[]", errHas: "--no-lock contradicts --lock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls [][]int
+			r := runIPLocked(t, tt.restrict(&calls), append([]string{"-v", "--check-url", check}, tt.args...)...)
+			if r.code() != tt.code {
+				t.Fatalf("want exit %d, got %s", tt.code, r)
+			}
+			if got := fmt.Sprint(calls); got != tt.ports {
+				t.Errorf("lock applied with %s, want %s", got, tt.ports)
+			}
+			if !strings.Contains(r.stderr, tt.stderrHas) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderrHas, r.stderr)
+			}
+			if !strings.Contains(fmt.Sprint(r.err), tt.errHas) {
+				t.Errorf("error %v lacks %q", r.err, tt.errHas)
+			}
+			if n := strings.Count(r.stderr, "kernel lock"); n > 1 {
+				t.Errorf("-v names the lock %d times, want once:\n%s", n, r.stderr)
 			}
 		})
 	}

@@ -16,6 +16,7 @@ var exitCodes = []struct {
 }{
 	{fetch.ErrUnsupportedScheme, 1},
 	{fetch.ErrUsage, 2},
+	{fetch.ErrLock, 2},
 	{fetch.ErrBadURL, 3},
 	{fetch.ErrProxyResolve, 5},
 	{fetch.ErrResolve, 6},

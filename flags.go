@@ -52,6 +52,9 @@ func flags() []cli.Flag {
 		&cli.BoolFlag{Name: "tor", Usage: "go through Tor (fail closed: never direct, never a local DNS query)"},
 		&cli.StringFlag{Name: "tor-addr", Usage: "Tor's SocksPort `ADDR`: host:port or unix:/path (implies --tor; default $SOCKFETCH_TOR_ADDR, else 127.0.0.1:9050 then :9150)"},
 		&cli.BoolFlag{Name: "new-circuit", Usage: "send random SOCKS credentials so that Tor uses a fresh circuit"},
+		&cli.BoolFlag{Name: "lock", Usage: "with -x socks5h://: let the kernel allow this process no TCP connect but to the proxy's port (on by default with --tor)"},
+		&cli.BoolFlag{Name: "no-lock", Usage: "do not apply the kernel lock (Landlock) that holds --tor to Tor's port"},
+		&cli.BoolFlag{Name: "require-lock", Usage: "exit 2 where the kernel cannot apply the lock, instead of going on without it"},
 
 		// Teaching view.
 		&cli.BoolFlag{Name: "explain", Usage: "explain every layer of the fetch on stderr, byte for byte"},

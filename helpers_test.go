@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sockfetch/fetch"
+	"sockfetch/fetch/netlock"
 	"sockfetch/internal/testserver"
 )
 
@@ -24,10 +25,13 @@ type runOpts struct {
 	stdin    string
 	resolver fetch.Resolver // nil: hostsResolver with localhost only
 	dial     func(ctx context.Context, network, address string) (net.Conn, error)
+	restrict restrictFunc // the kernel lock's stand-in; nil: fakeRestrict
 }
 
 // sockfetch runs the app in-process with args, an empty environment and a
 // resolver that knows only localhost (so no test ever sends a DNS query).
+// The kernel lock is never applied: it would hold the test process for the
+// rest of its life (lock_test.go tests it through the binary).
 func sockfetch(t *testing.T, args ...string) result {
 	t.Helper()
 	return sockfetchWith(t, runOpts{}, args...)
@@ -43,12 +47,22 @@ func sockfetchWith(t *testing.T, o runOpts, args ...string) result {
 		getenv:   func(k string) string { return o.env[k] },
 		resolver: o.resolver,
 		dial:     o.dial,
+		restrict: o.restrict,
+	}
+	if s.restrict == nil {
+		s.restrict = fakeRestrict
 	}
 	if s.resolver == nil {
 		s.resolver = hostsResolver{"localhost": "127.0.0.1"}
 	}
 	code := runSys(append([]string{"sockfetch"}, args...), s)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// fakeRestrict stands in for netlock.Restrict: it says the lock was applied
+// and applies nothing.
+func fakeRestrict(ports []int, required bool) (netlock.Status, error) {
+	return netlock.Status{Applied: true, ABI: 7, Ports: ports, UDP: true}, nil
 }
 
 // hostsResolver resolves from a fixed table; other names are not found.

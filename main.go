@@ -42,6 +42,7 @@ type sys struct {
 	resolver fetch.Resolver                                                       // nil: the system's
 	dial     func(ctx context.Context, network, address string) (net.Conn, error) // nil: a net.Dialer
 	ctx      context.Context                                                      // canceled on Ctrl-C; nil: never
+	restrict restrictFunc                                                         // the kernel lock; nil: netlock.Restrict (tests that run in-process replace it)
 }
 
 // context returns the context fetches run under.

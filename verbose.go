@@ -14,11 +14,29 @@ import (
 // verbose writes -v's lines: "* " for what happens, "> " for each request
 // head line, "< " for each response head line, as curl.
 type verbose struct {
-	w io.Writer
+	w     io.Writer
+	color bool // colour each line: stderr is a terminal, and neither NO_COLOR nor --no-color
+}
+
+// SGR sequences for -v's lines, in --explain's colours; only with color.
+const (
+	sgrInfo  = "\x1b[2m"  // "* " steps: dim
+	sgrSent  = "\x1b[32m" // "> " request lines: green
+	sgrRecv  = "\x1b[35m" // "< " response lines: magenta
+	sgrReset = "\x1b[0m"
+)
+
+// line writes one line: prefix and s, coloured with sgr when colour is on.
+func (v *verbose) line(sgr, prefix string, s []byte) {
+	if v.color {
+		fmt.Fprintf(v.w, "%s%s%s%s\n", sgr, prefix, s, sgrReset)
+		return
+	}
+	fmt.Fprintf(v.w, "%s%s\n", prefix, s)
 }
 
 func (v *verbose) info(format string, args ...any) {
-	fmt.Fprintf(v.w, "* "+format+"\n", args...)
+	v.line(sgrInfo, "* ", fmt.Appendf(nil, format, args...))
 }
 
 func (v *verbose) observe(e fetch.Event) {
@@ -76,9 +94,13 @@ func (v *verbose) observe(e fetch.Event) {
 
 // lines writes each line of a head with prefix, without its CR LF.
 func (v *verbose) lines(prefix string, head []byte) {
+	sgr := sgrRecv
+	if prefix == "> " {
+		sgr = sgrSent
+	}
 	for len(head) > 0 {
 		line, rest, _ := bytes.Cut(head, []byte("\n"))
-		fmt.Fprintf(v.w, "%s%s\n", prefix, bytes.TrimSuffix(line, []byte("\r")))
+		v.line(sgr, prefix, bytes.TrimSuffix(line, []byte("\r")))
 		head = rest
 	}
 }

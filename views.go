@@ -24,7 +24,7 @@ type views struct {
 func (a *app) openViews(c *cli.Context) (*views, error) {
 	v := &views{}
 	if c.Bool("verbose") {
-		v.verbose = &verbose{w: a.stderr}
+		v.verbose = &verbose{w: a.stderr, color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}
 	}
 	if c.Bool("explain") {
 		o := explain.Options{Width: term.Width(a.stderr), Color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}

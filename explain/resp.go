@@ -249,8 +249,11 @@ func (r *respView) bodyEnd(e *rawhttp.Event) {
 			r.wire(e.Offset, e.Raw, "empty line: the end of the trailers; the chunked body is complete")
 		}
 	case e.Size > 0:
-		r.pseudo(r.bodyStart, plural(e.Size, "byte", "bytes")+" of body", nil,
-			"the body itself; it goes to standard output or to the -o file, not here")
+		where := "the body itself; it goes to standard output or to the -o file, not here"
+		if r.offsets { // the parse view: parse prints no body
+			where = "the body itself, not shown here; parse -o FILE saves it"
+		}
+		r.pseudo(r.bodyStart, plural(e.Size, "byte", "bytes")+" of body", nil, where)
 	}
 }
 

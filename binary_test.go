@@ -31,7 +31,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// binary builds the sockfetch binary once per test run.
+// binary builds the sockfetch binary once per test run, without cgo as
+// released: the kernel lock (fetch/netlock) needs that below Landlock ABI 8.
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -39,7 +40,9 @@ func binary(t *testing.T) string {
 		if binErr != nil {
 			return
 		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, "sockfetch"), ".").CombinedOutput()
+		cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, "sockfetch"), ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/explain"
+	"sockfetch/fetch"
 	"sockfetch/internal/term"
 	"sockfetch/rawhttp"
 )
@@ -52,7 +53,10 @@ sockfetch --raw -i URL > resp.bin. For example:
 
 The explanation is the output, on standard output; the body itself is not
 printed. -o FILE saves the body as the parser delivers it: chunked framing
-removed, content codings such as gzip left as they are. Options go before FILE.
+removed, content codings such as gzip left as they are. Like a fetch's -o, it
+is written through a temporary file and renamed into place only when the
+response is whole: a malformed or cut-short response leaves no file, and an
+existing FILE untouched. Options go before FILE.
 
 Exit status, as for a fetch: 0 the response is well-formed; 8 it is malformed
 or passes a size limit; 18 its body is cut short; 52 the input is empty;
@@ -99,13 +103,13 @@ func parseAction(c *cli.Context) error {
 	defer closeIn()
 
 	var body io.Writer = io.Discard
-	var out *os.File
+	var out *fetch.OutputFile
 	if path := c.String("output"); path != "" {
-		out, err = os.Create(path)
+		out, err = fetch.CreateOutput(path)
 		if err != nil {
 			return cli.Exit(fmt.Sprintf("cannot write %s: %v", path, parsePathReason(err)), parseExitWrite)
 		}
-		body = out
+		body = out.File()
 	}
 
 	w := c.App.Writer
@@ -115,8 +119,13 @@ func parseAction(c *cli.Context) error {
 	}
 	res := parseResponse(w, o, in, method, body)
 	if out != nil {
-		if err := out.Close(); err != nil && res.writeErr == nil {
-			res.writeErr = err
+		// Never a file that looks complete but is not.
+		if res.err == nil && res.readErr == nil && res.writeErr == nil {
+			if err := out.Commit(); err != nil {
+				res.writeErr = err
+			}
+		} else {
+			out.Abort()
 		}
 	}
 	switch {

@@ -173,37 +173,49 @@ func TestParseGolden(t *testing.T) {
 	}
 }
 
-// TestParseOutput: -o FILE holds the body as the parser delivers it, also
-// the part that came of a body cut short.
+// TestParseOutput: -o FILE holds the body as the parser delivers it when
+// the response is whole; a malformed or cut-short one leaves no file and an
+// existing file untouched (never a file that looks complete but is not).
 func TestParseOutput(t *testing.T) {
 	tests := []struct {
 		file string
 		code int
-		body string
+		body string // the -o file; "" for none
 	}{
 		{"cl-basic", 0, "hello"},
 		{"chunked-trailers", 0, "body"},
 		{"chunked-extensions", 0, "hello!"},
 		{"close-http10", 0, "old style"},
 		{"cl-stray-after-body", 0, "ok"},
-		{"err-cl-short", 18, "short"},
-		{"err-chunk-no-last", 18, "hello"},
+		{"err-cl-short", 18, ""},
+		{"err-chunk-no-last", 18, ""},
 		{"err-cl-fields-differ", 8, ""},
 	}
-	dir := t.TempDir()
 	for _, tt := range tests {
-		out := filepath.Join(dir, tt.file+".body")
-		r := runParse(t, nil, nil, "-o", out, filepath.Join("testdata", "parse", tt.file+".http"))
-		got, err := os.ReadFile(out)
-		if err != nil {
-			t.Errorf("%s: %v", tt.file, err)
-			continue
-		}
-		if r.code != tt.code || string(got) != tt.body {
-			t.Errorf("%s: exit %d, -o file %q; want exit %d, %q", tt.file, r.code, got, tt.code, tt.body)
-		}
-		if !strings.Contains(r.stdout, "How the response is read") {
-			t.Errorf("%s: no explanation on stdout with -o:\n%s", tt.file, r.stdout)
+		for _, existing := range []bool{false, true} {
+			dir := t.TempDir()
+			out := filepath.Join(dir, tt.file+".body")
+			if existing {
+				os.WriteFile(out, []byte("old"), 0o644)
+			}
+			r := runParse(t, nil, nil, "-o", out, filepath.Join("testdata", "parse", tt.file+".http"))
+			want := tt.body
+			if tt.code != 0 && existing {
+				want = "old"
+			}
+			got, err := os.ReadFile(out)
+			switch {
+			case r.code != tt.code:
+				t.Errorf("%s: exit %d, want %d (%s)", tt.file, r.code, tt.code, r.stderr)
+			case want == "" && err == nil:
+				t.Errorf("%s: exit %d left the -o file %q; want none", tt.file, r.code, got)
+			case want != "" && string(got) != want:
+				t.Errorf("%s (existing file %v): -o file %q (%v); want %q", tt.file, existing, got, err, want)
+			}
+			noTemps(t, dir)
+			if !strings.Contains(r.stdout, "How the response is read") {
+				t.Errorf("%s: no explanation on stdout with -o:\n%s", tt.file, r.stdout)
+			}
 		}
 	}
 }

@@ -1,57 +1,204 @@
 package tortest
 
 import (
+	"fmt"
 	"net"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/tornet"
 )
 
-// inetConnect matches a connect(2) to an IPv4 or IPv6 address in strace's
-// output and captures the port.
-var inetConnect = regexp.MustCompile(`connect\(\d+, \{sa_family=AF_INET6?, sin6?_port=htons\((\d+)\)`)
+// The kernel lock (fetch/netlock, issue 9) through real Tor: once the Tor
+// address is known and before the first connection, sockfetch allows
+// itself TCP connects to the Tor port only.
 
-// TestIPLockBeforeConnect runs `sockfetch ip` under strace: the kernel lock
-// (landlock_restrict_self) comes before the first TCP connect, and every
-// connect goes to the Tor port.
-func TestIPLockBeforeConnect(t *testing.T) {
-	n := tornet.Shared(t)
-	n.RequireNetns(t)
-	strace := testenv.RequireTool(t, "strace")
-	_, port, _ := net.SplitHostPort(n.SocksAddr)
-	out := filepath.Join(t.TempDir(), "strace.out")
-	r := runCmd(t, nil, strace, "-f", "-qq", "-o", out, "-e", "trace=connect,landlock_restrict_self",
-		sockfetch(t), "ip", "--require-lock", "--tor-addr", n.SocksAddr, "--check-url", n.CheckURL)
-	if r.code != 0 {
-		t.Fatalf("want exit 0, got %s", r)
+// landlockABI returns the kernel's Landlock ABI version, skipping t below
+// ABI 4 (failing it when SOCKFETCH_REQUIRE_ALL=1).
+func landlockABI(t *testing.T) int {
+	t.Helper()
+	abi, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, unix.LANDLOCK_CREATE_RULESET_VERSION)
+	if errno != 0 {
+		abi = 0
 	}
+	if abi < 4 {
+		msg := fmt.Sprintf("kernel has Landlock ABI %d; the kernel lock needs ABI 4 (Linux 6.7 with Landlock enabled)", abi)
+		if testenv.RequireAll() {
+			t.Fatalf("%s (%s=1 forbids skipping)", msg, testenv.RequireAllEnv)
+		}
+		t.Skip(msg)
+	}
+	return int(abi)
+}
+
+// torPort returns the port of the client's SocksPort.
+func torPort(t *testing.T, n *tornet.Net) int {
+	_, p, _ := net.SplitHostPort(n.SocksAddr)
+	port, err := strconv.Atoi(p)
+	if err != nil {
+		t.Fatalf("SocksAddr %q: %v", n.SocksAddr, err)
+	}
+	return port
+}
+
+// traced runs sockfetch under strace (testenv.LockStraceArgs) and checks
+// that the lock came before the first connect and every connect went to
+// the Tor port.
+func traced(t *testing.T, n *tornet.Net, args ...string) result {
+	t.Helper()
+	strace := testenv.RequireTool(t, "strace")
+	out := filepath.Join(t.TempDir(), "strace.out")
+	r := runCmd(t, nil, strace, append(append(testenv.LockStraceArgs(out), sockfetch(t)), args...)...)
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	locked, connects := false, 0
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.Contains(l, "landlock_restrict_self(") && !strings.Contains(l, "= -1") {
-			locked = true
-		}
-		m := inetConnect.FindStringSubmatch(l)
-		if m == nil {
-			continue
-		}
-		connects++
-		if !locked {
-			t.Errorf("connect before the lock: %s", l)
-		}
-		if m[1] != port {
-			t.Errorf("connect to port %s, not Tor's %s: %s", m[1], port, l)
+	testenv.ParseLockTrace(string(b)).OnlyTo(t, torPort(t, n), string(b))
+	return r
+}
+
+// newRedirect serves a 302 to location on another loopback port and
+// returns its URL.
+func newRedirect(t *testing.T, location string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.RedirectHandler(location, http.StatusFound)}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// TestFetchLockBeforeConnect fetches through Tor under strace, following a
+// redirect to another loopback port: the kernel lock comes before the first
+// connect, every connect goes to the Tor port, and -v names the lock.
+func TestFetchLockBeforeConnect(t *testing.T) {
+	n := tornet.Shared(t)
+	abi := landlockABI(t)
+	final := newServer(t, "locked to Tor\n")
+	first := newRedirect(t, final.URL)
+	r := traced(t, n, "-v", "-L", "--require-lock", "--tor", "--tor-addr", n.SocksAddr, first)
+	if r.code != 0 || r.stdout != "locked to Tor\n" {
+		t.Fatalf("want exit 0 and the page, got %s", r)
+	}
+	want := fmt.Sprintf("* kernel lock: only TCP port %d may be connected; UDP denied; Landlock ABI %d\n", torPort(t, n), abi)
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("-v lacks %q:\n%s", want, r.stderr)
+	}
+}
+
+// TestFetchLockUnix: with Tor's SocksPort on a unix socket no TCP connect
+// is allowed at all, and the fetch works.
+func TestFetchLockUnix(t *testing.T) {
+	n := tornet.Shared(t)
+	landlockABI(t)
+	srv := newServer(t, "unix\n")
+	r := run(t, nil, "-v", "--require-lock", "--tor-addr", "unix:"+n.SocksUnix, srv.URL)
+	if r.code != 0 || r.stdout != "unix\n" {
+		t.Fatalf("want exit 0 and the page, got %s", r)
+	}
+	if want := "* kernel lock: no TCP connect allowed; UDP denied"; !strings.Contains(r.stderr, want) {
+		t.Errorf("-v lacks %q:\n%s", want, r.stderr)
+	}
+}
+
+// TestIPLockBeforeConnect runs `sockfetch ip` under strace: the kernel lock
+// comes before the first TCP connect, and every connect goes to the Tor
+// port.
+func TestIPLockBeforeConnect(t *testing.T) {
+	n := tornet.Shared(t)
+	n.RequireNetns(t)
+	landlockABI(t)
+	r := traced(t, n, "ip", "--require-lock", "--tor-addr", n.SocksAddr, "--check-url", n.CheckURL)
+	if r.code != 0 {
+		t.Fatalf("want exit 0, got %s", r)
+	}
+}
+
+// TestLockExplained: the teaching view shows the lock as a layer of its own.
+func TestLockExplained(t *testing.T) {
+	n := tornet.Shared(t)
+	landlockABI(t)
+	srv := newServer(t, "explained\n")
+	r := run(t, nil, "--explain", "--no-color", "--tor", "--tor-addr", n.SocksAddr, srv.URL)
+	if r.code != 0 || r.stdout != "explained\n" {
+		t.Fatalf("want exit 0 and the page, got %s", r)
+	}
+	for _, s := range []string{"kernel lock", fmt.Sprintf("only TCP port %d may be connected", torPort(t, n))} {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("--explain lacks %q:\n%s", s, r.stderr)
 		}
 	}
-	if !locked || connects == 0 {
-		t.Errorf("want the lock and then connects to port %s; strace saw:\n%s", port, b)
+}
+
+var simulated struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+// simulatedBinary returns sockfetch built with -tags netlocktest, which
+// reads SOCKFETCH_NETLOCK_ABI in place of the kernel's Landlock ABI
+// version (see fetch/netlock).
+func simulatedBinary(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Dir(sockfetch(t)) // the build folder, removed by TestMain
+	simulated.once.Do(func() {
+		simulated.bin = filepath.Join(dir, "sockfetch-netlocktest")
+		cmd := exec.Command("go", "build", "-tags", "netlocktest", "-o", simulated.bin, ".")
+		cmd.Dir = moduleRoot()
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			simulated.err = fmt.Errorf("go build -tags netlocktest: %v\n%s", err, out)
+		}
+	})
+	if simulated.err != nil {
+		t.Fatal(simulated.err)
+	}
+	return simulated.bin
+}
+
+// TestLockUnavailable simulates a kernel without Landlock: sockfetch goes
+// on through Tor and -v says why there is no lock; with --require-lock it
+// exits 2 before connecting anywhere.
+func TestLockUnavailable(t *testing.T) {
+	n := tornet.Shared(t)
+	bin := simulatedBinary(t)
+	srv := newServer(t, "no lock\n")
+	env := []string{"SOCKFETCH_NETLOCK_ABI=0"}
+
+	r := runCmd(t, env, bin, "-v", "--tor", "--tor-addr", n.SocksAddr, srv.URL)
+	if r.code != 0 || r.stdout != "no lock\n" {
+		t.Fatalf("want exit 0 and the page, got %s", r)
+	}
+	if want := "* kernel lock unavailable: Landlock ABI < 4 (kernel has none); UDP denied\n"; !strings.Contains(r.stderr, want) {
+		t.Errorf("-v lacks %q:\n%s", want, r.stderr)
+	}
+
+	before := srv.accepts.Load()
+	r = runCmd(t, env, bin, "--require-lock", "--tor", "--tor-addr", n.SocksAddr, srv.URL)
+	want := "sockfetch: kernel lock unavailable: Landlock ABI < 4 (kernel has none) (--require-lock)\nhint: "
+	if r.code != 2 || r.stdout != "" || !strings.HasPrefix(r.stderr, want) {
+		t.Errorf("want exit 2 and %q, got %s", want, r)
+	}
+	if srv.accepts.Load() != before {
+		t.Errorf("the page was fetched although the required lock was missing")
+	}
+
+	r = runCmd(t, []string{"SOCKFETCH_NETLOCK_ABI=3"}, bin, "ip", "--require-lock", "--tor-addr", n.SocksAddr, "--check-url", srv.URL)
+	want = "sockfetch: kernel lock unavailable: Landlock ABI < 4 (kernel has ABI 3) (--require-lock)\n"
+	if r.code != 2 || r.stdout != "" || !strings.HasPrefix(r.stderr, want) {
+		t.Errorf("ip: want exit 2 and %q, got %s", want, r)
 	}
 }

@@ -59,9 +59,9 @@ func BenchmarkHead(b *testing.B) {
 	})
 }
 
-// BenchmarkHeadReused is BenchmarkHead with one Response reused, as fetch
-// reads each hop of a redirect chain: one allocation per response (the
-// head's bytes, which its strings share).
+// BenchmarkHeadReused is BenchmarkHead with one Response reused, as a
+// caller reading response after response on one connection would: no
+// allocation (the head is copied over the previous one's bytes).
 func BenchmarkHeadReused(b *testing.B) {
 	data := readFixture(b, "cdn")
 	rd := bytes.NewReader(data)

@@ -23,10 +23,14 @@
 // connection. Reading it to io.EOF means the body is complete.
 //
 // The head is lexed once where it lies in the bufio.Reader's buffer and then
-// copied into one buffer that the Response's strings share, so a response
-// costs one allocation when the Response is reused. Field lines may end in a
-// bare LF (RFC 9112 §2.2) and obs-fold becomes SP (§5.2); inside a chunked
-// body every line must end in CR LF (RFC 9112 erratum 7633).
+// copied into one buffer that the Response's strings share. A Response
+// passed to ReadResponse again keeps that buffer, so a Reader and a Response
+// reused for response after response allocate nothing, but the previous
+// response's strings are then overwritten (see Response).
+//
+// Field lines may end in a bare LF (RFC 9112 §2.2) and obs-fold becomes SP
+// (§5.2); inside a chunked body every line must end in CR LF (RFC 9112
+// erratum 7633).
 //
 // # Events
 //

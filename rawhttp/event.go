@@ -37,7 +37,9 @@ func (k EventKind) String() string {
 	return "event(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Event is one step of the parse. Raw is only valid during the callback.
+// Event is one step of the parse. Raw is only valid during the callback;
+// Name and Value share the memory of the Response being read, so they stay
+// valid as long as its strings do (see Response).
 type Event struct {
 	Kind    EventKind
 	Offset  int64 // stream offset of the first byte of Raw (of the data for EvChunkData)

@@ -2,6 +2,7 @@ package rawhttp
 
 import (
 	"bytes"
+	"slices"
 	"unsafe"
 )
 
@@ -45,7 +46,7 @@ func isToken[T string | []byte](s T) bool {
 
 // equalFold reports whether a and b are equal under ASCII case folding,
 // which is all field names need.
-func equalFold(a, b string) bool {
+func equalFold[T string | []byte](a T, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -162,30 +163,39 @@ func checkChars(b []byte, crlf int, base int64, head bool) error {
 
 // buildFields appends the fields that the lexer found in b (a buffer owned
 // by one message, at stream offset base) to dst, reporting each as an event
-// of kind ev. Names and values are substrings of b, except obs-folded
-// values: there each line is trimmed and the lines are joined with one SP
-// (RFC 9112 §5.2), as net/textproto does.
+// of kind ev. Names and values are substrings of b, values with their OWS
+// trimmed, except obs-folded values: there each line is trimmed and the
+// lines are joined with one SP (RFC 9112 §5.2), as net/textproto does.
 func (r *Reader) buildFields(dst []Field, b []byte, spans []span, base int64, ev EventKind) []Field {
+	observe := r != nil && r.Observe != nil
+	dst = slices.Grow(dst, len(spans))
 	for _, s := range spans {
 		name := str(b[s.line:s.colon])
-		value := str(b[s.vs:s.ve])
-		if s.fold {
-			v := []byte(value)
-			i := s.line + bytes.IndexByte(b[s.line:], '\n') + 1
-			for i < s.next {
-				e := bytes.IndexByte(b[i:], '\n')
-				v = append(v, ' ')
-				v = append(v, trimOWS(trimCR(b[i:i+e]))...)
-				i += e + 1
-			}
-			value = string(trimOWS(v))
+		var value string
+		if !s.fold {
+			value = str(trimOWS(trimCR(b[s.colon+1 : s.next-1])))
+		} else {
+			value = foldValue(b[s.colon+1 : s.next])
 		}
 		dst = append(dst, Field{Name: name, Value: value})
-		if r != nil && r.Observe != nil {
+		if observe {
 			r.emit(Event{Kind: ev, Offset: base + int64(s.line), Raw: b[s.line:s.next], Name: name, Value: value})
 		}
 	}
 	return dst
+}
+
+// foldValue joins the lines of an obs-folded value (b: from after the colon
+// through the last line's LF), each trimmed, with one SP.
+func foldValue(b []byte) string {
+	e := bytes.IndexByte(b, '\n')
+	v := append([]byte(nil), trimOWS(trimCR(b[:e]))...)
+	for b = b[e+1:]; len(b) > 0; b = b[e+1:] {
+		e = bytes.IndexByte(b, '\n')
+		v = append(v, ' ')
+		v = append(v, trimOWS(trimCR(b[:e]))...)
+	}
+	return string(trimOWS(v))
 }
 
 // parseSection lexes and builds the fields of a complete field section b

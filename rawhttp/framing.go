@@ -54,16 +54,26 @@ const (
 // §6.3. Errors are *ProtocolError with ErrMalformed and Offset 0 (the stream
 // offset is only known to ReadResponse, which sets it).
 func DecideFraming(method string, status, major, minor int, fields []Field) (Framing, error) {
-	f, _, err := decideFraming(method, status, major, minor, fields)
+	te, cl := -1, -1
+	for i := range fields {
+		switch n := fields[i].Name; {
+		case te < 0 && equalFold(n, "Transfer-Encoding"):
+			te = i
+		case cl < 0 && equalFold(n, "Content-Length"):
+			cl = i
+		}
+	}
+	f, _, err := decideFraming(method, status, major, minor, fields, te, cl)
 	if err != nil {
 		return f, err
 	}
 	return f, nil
 }
 
-// decideFraming is DecideFraming that also returns the index of the field
-// at fault.
-func decideFraming(method string, status, major, minor int, fields []Field) (Framing, int, *ProtocolError) {
+// decideFraming is DecideFraming for fields whose first Transfer-Encoding
+// and Content-Length are fields[te] and fields[cl] (-1: none), as the
+// lexer found them. It also returns the index of the field at fault.
+func decideFraming(method string, status, major, minor int, fields []Field, te, cl int) (Framing, int, *ProtocolError) {
 	switch {
 	case method == "HEAD":
 		return Framing{Kind: NoBody, Reason: reasonHEAD}, 0, nil
@@ -75,15 +85,6 @@ func decideFraming(method string, status, major, minor int, fields []Field) (Fra
 		return Framing{Kind: NoBody, Reason: reason304}, 0, nil
 	case method == "CONNECT" && status >= 200 && status < 300:
 		return Framing{Kind: NoBody, Reason: reasonCONNECT}, 0, nil
-	}
-	te, cl := -1, -1
-	for i := range fields {
-		switch n := fields[i].Name; {
-		case te < 0 && equalFold(n, "Transfer-Encoding"):
-			te = i
-		case cl < 0 && equalFold(n, "Content-Length"):
-			cl = i
-		}
 	}
 	if te >= 0 {
 		f := Framing{BothTECL: cl >= 0}

@@ -34,8 +34,9 @@ func seedResponses(f *testing.F, add func(data []byte)) {
 var fuzzLimits = Limits{MaxLine: 512, MaxHead: 2048, MaxFields: 20, MaxInterim: 3, MaxChunkLine: 64, MaxTrailer: 256, MaxChunkExtras: 128}
 
 // FuzzResponse parses any bytes as a response: it never panics, parses the
-// same whole and one byte at a time, leaves what follows a message of known
-// length unread, and a message of known length cut by one byte fails.
+// same whole, one byte at a time and into a reused Response, leaves what
+// follows a message of known length unread, and a message of known length
+// cut by one byte fails.
 func FuzzResponse(f *testing.F) {
 	seedResponses(f, func(b []byte) { f.Add(b, false) })
 	f.Fuzz(func(t *testing.T, data []byte, head bool) {
@@ -48,6 +49,9 @@ func FuzzResponse(f *testing.F) {
 			one, _ := parse(iotest.OneByteReader(bytes.NewReader(data)), method, lim)
 			if !reflect.DeepEqual(comparable(whole), comparable(one)) {
 				t.Fatalf("one byte at a time differs:\nwhole %+v\n  one %+v", whole, one)
+			}
+			if reused := parseReused(bytes.NewReader(data), method, lim); !reflect.DeepEqual(comparable(whole), comparable(reused)) {
+				t.Fatalf("into a reused Response differs:\n  new %+v\nreused %+v", whole, reused)
 			}
 			if whole.err != nil {
 				var pe *ProtocolError

@@ -8,12 +8,15 @@ import (
 // span locates one field of a head or trailer section, as offsets from the
 // section's first byte.
 type span struct {
-	line   int  // first byte of the field line
-	colon  int  // the colon; the name is line up to it
-	vs, ve int  // the value on the first line, OWS trimmed
-	next   int  // first byte after the field's last line
-	fold   bool // continuation lines follow (obs-fold)
+	line  int  // first byte of the field line
+	colon int  // the colon; the name is line up to it
+	next  int  // first byte after the field's last line
+	fold  bool // continuation lines follow (obs-fold)
 }
+
+// inlineSpans is how many fields a lexer holds without allocating: more
+// than an ordinary response has.
+const inlineSpans = 32
 
 // lexer splits a head or a trailer section into lines as its bytes arrive
 // and checks each complete line once: the status line's syntax, each field
@@ -23,7 +26,8 @@ type span struct {
 // lines in the same order, so it reports the same first error.
 //
 // NUL and bare CR are looked for later, in one pass over the whole section
-// (see checkChars), as crlf counts the CR LF line ends.
+// (see checkChars), as crlf counts the CR LF line ends; values are trimmed
+// when the fields are built (see buildFields).
 type lexer struct {
 	head   bool  // the first line is a status line
 	base   int64 // stream offset of the section
@@ -37,11 +41,21 @@ type lexer struct {
 
 	major, minor, status int
 	reason               [2]int // reason phrase offsets
+
+	// te and cl are the indexes in spans of the first Transfer-Encoding
+	// and Content-Length fields, or -1, for decideFraming.
+	te, cl int
+
+	inline [inlineSpans]span // where spans starts
 }
 
 // reset prepares l for a new section at stream offset base.
 func (l *lexer) reset(head bool, base int64, lim *Limits) {
+	if l.spans == nil {
+		l.spans = l.inline[:0]
+	}
 	l.head, l.base, l.pos, l.crlf, l.spans, l.lim = head, base, 0, 0, l.spans[:0], lim
+	l.te, l.cl = -1, -1
 	if head {
 		l.maxLen, l.what, l.limit = lim.MaxHead, "head", "Limits.MaxHead"
 	} else {
@@ -52,33 +66,32 @@ func (l *lexer) reset(head bool, base int64, lim *Limits) {
 // lex lexes the complete lines of b not lexed yet (b holds the section from
 // its first byte) and returns the section's length once its empty line is
 // in b, or 0.
+//
+// A field line is read in one pass: token characters (a table lookup per
+// byte) up to what should be the colon, then a search for the LF from there.
+// Only a line that is not "token:" is looked at again, to tell the empty
+// line, an obs-fold and the errors apart.
 func (l *lexer) lex(b []byte) (int, error) {
+	if l.head && l.pos == 0 {
+		if done, err := l.firstLine(b); !done || err != nil {
+			return 0, err
+		}
+	}
 	for {
-		i := bytes.IndexByte(b[l.pos:], '\n')
+		start := l.pos
+		c := start
+		for c < len(b) && isTchar[b[c]] {
+			c++
+		}
+		i := bytes.IndexByte(b[c:], '\n')
 		if i < 0 {
-			if len(b)-l.pos > l.lim.MaxLine || len(b) > l.maxLen {
-				if l.head && l.pos == 0 {
-					if err := checkPrefix(b, l.base); err != nil {
-						return 0, err
-					}
-				}
-				if len(b)-l.pos > l.lim.MaxLine {
-					return 0, limitErr(l.base+int64(l.pos), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[l.pos:])
-				}
-				return 0, limitErr(l.base, l.what, l.maxLen, l.limit, nil)
-			}
-			return 0, nil
+			return 0, l.short(b)
 		}
-		start, next := l.pos, l.pos+i+1
-		line := b[start : start+i]
-		if len(line) > 0 && line[len(line)-1] == '\r' {
-			line = line[:len(line)-1]
+		next := c + i + 1
+		end := next - 1 // the LF
+		if end > start && b[end-1] == '\r' {
+			end--
 			l.crlf++
-		}
-		if l.head && start == 0 {
-			if err := checkPrefix(b[:next], l.base); err != nil {
-				return 0, err
-			}
 		}
 		if next-start > l.lim.MaxLine {
 			return 0, limitErr(l.base+int64(start), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[start:next])
@@ -87,11 +100,18 @@ func (l *lexer) lex(b []byte) (int, error) {
 			return 0, limitErr(l.base, l.what, l.maxLen, l.limit, nil)
 		}
 		l.pos = next
-		switch {
-		case l.head && start == 0:
-			if err := l.statusLine(line); err != nil {
-				return 0, err
+		if c > start && b[c] == ':' {
+			if len(l.spans) == l.lim.MaxFields {
+				return 0, protoErr(ErrLimit, l.base+int64(start), "Limits.MaxFields", "more than "+itoa(l.lim.MaxFields)+" fields (Limits.MaxFields)", nil)
 			}
+			if n := c - start; n == len("Content-Length") || n == len("Transfer-Encoding") {
+				l.framingField(b[start:c])
+			}
+			l.spans = append(l.spans, span{line: start, colon: c, next: next})
+			continue
+		}
+		line := b[start:end]
+		switch {
 		case len(line) == 0:
 			return next, nil
 		case line[0] == ' ' || line[0] == '\t':
@@ -101,25 +121,65 @@ func (l *lexer) lex(b []byte) (int, error) {
 			s := &l.spans[len(l.spans)-1]
 			s.fold, s.next = true, next
 		default:
-			colon := 0
-			for colon < len(line) && isTchar[line[colon]] {
-				colon++
-			}
-			if colon == 0 || colon == len(line) || line[colon] != ':' {
-				return 0, nameErr(line, l.base+int64(start))
-			}
-			if len(l.spans) == l.lim.MaxFields {
-				return 0, protoErr(ErrLimit, l.base+int64(start), "Limits.MaxFields", "more than "+itoa(l.lim.MaxFields)+" fields (Limits.MaxFields)", nil)
-			}
-			vs, ve := colon+1, len(line)
-			for vs < ve && (line[vs] == ' ' || line[vs] == '\t') {
-				vs++
-			}
-			for ve > vs && (line[ve-1] == ' ' || line[ve-1] == '\t') {
-				ve--
-			}
-			l.spans = append(l.spans, span{line: start, colon: start + colon, vs: start + vs, ve: start + ve, next: next})
+			return 0, nameErr(line, l.base+int64(start))
 		}
+	}
+}
+
+// firstLine lexes the status line of a head, reporting whether it is
+// complete in b.
+func (l *lexer) firstLine(b []byte) (bool, error) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return false, l.short(b)
+	}
+	next := i + 1
+	if err := checkPrefix(b[:next], l.base); err != nil {
+		return false, err
+	}
+	if next > l.lim.MaxLine {
+		return false, limitErr(l.base, l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[:next])
+	}
+	if next > l.maxLen {
+		return false, limitErr(l.base, l.what, l.maxLen, l.limit, nil)
+	}
+	line := b[:i]
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+		l.crlf++
+	}
+	if err := l.statusLine(line); err != nil {
+		return false, err
+	}
+	l.pos = next
+	return true, nil
+}
+
+// short reports, when b ends inside the line at l.pos, whether that line or
+// the section is too long already.
+func (l *lexer) short(b []byte) error {
+	if len(b)-l.pos <= l.lim.MaxLine && len(b) <= l.maxLen {
+		return nil
+	}
+	if l.head && l.pos == 0 {
+		if err := checkPrefix(b, l.base); err != nil {
+			return err
+		}
+	}
+	if len(b)-l.pos > l.lim.MaxLine {
+		return limitErr(l.base+int64(l.pos), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[l.pos:])
+	}
+	return limitErr(l.base, l.what, l.maxLen, l.limit, nil)
+}
+
+// framingField notes the first Transfer-Encoding and Content-Length field
+// while the names are at hand, so that decideFraming need not look for them.
+func (l *lexer) framingField(name []byte) {
+	switch {
+	case l.te < 0 && equalFold(name, "Transfer-Encoding"):
+		l.te = len(l.spans)
+	case l.cl < 0 && equalFold(name, "Content-Length"):
+		l.cl = len(l.spans)
 	}
 }
 
@@ -165,14 +225,16 @@ func firstLine(b []byte) []byte {
 	return b
 }
 
-// readHead reads one head, status line through empty line, and returns it
-// in a new buffer of its exact size; r.lx holds its lines. It reads no byte
-// beyond the head. empty says that nothing was read yet for this response,
-// so that EOF at once is ErrEmpty rather than ErrTruncated.
+// readHead reads one head, status line through empty line, and returns
+// its bytes, which stay valid until the next read from br: the caller
+// copies them. r.lx holds its lines. It reads no byte beyond the head.
+// empty says that nothing was read yet for this response, so that EOF at
+// once is ErrEmpty rather than ErrTruncated.
 //
 // The usual head is in br's buffer after the first read or two: it is
-// lexed there with Peek and copied once. A head larger than br's buffer is
-// gathered in r.scratch line by line.
+// lexed there with Peek and returned in place (Discard of buffered bytes
+// reads nothing, so they stay where they are). A head larger than br's
+// buffer is gathered in r.scratch line by line.
 func (r *Reader) readHead(empty bool) ([]byte, error) {
 	base := r.off
 	l := &r.lx
@@ -192,11 +254,9 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 			return nil, err
 		}
 		if end > 0 {
-			h := make([]byte, end)
-			copy(h, buf)
 			r.br.Discard(end)
 			r.off += int64(end)
-			return h, nil
+			return buf[:end], nil
 		}
 		if n == r.br.Size() {
 			break
@@ -226,8 +286,7 @@ func (r *Reader) readHead(empty bool) ([]byte, error) {
 			return nil, lerr
 		}
 		if end > 0 {
-			h := make([]byte, end)
-			copy(h, r.scratch)
+			h := r.scratch[:end]
 			if cap(r.scratch) > 64<<10 {
 				r.scratch = nil // do not keep a huge head's buffer
 			}

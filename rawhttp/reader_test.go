@@ -66,35 +66,47 @@ func TestLengthReaderZeroCopy(t *testing.T) {
 }
 
 // TestReuse reads two responses from one stream into one Response: the
-// first one's strings stay valid, Fields is reused, offsets go on.
+// second is written over the first one's memory (Head and Fields are
+// reused, so the first one's strings change, as documented), what the
+// caller cloned stays, offsets go on.
 func TestReuse(t *testing.T) {
-	in := "HTTP/1.1 200 OK\r\nA: 1\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 404 Not Found\r\nB: 2\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"
+	const second = "HTTP/1.1 404 Nope\r\nB: 2\r\nTransfer-Encoding: chunked\r\n\r\n"
+	in := "HTTP/1.1 200 OK\r\nA: 1\r\nContent-Length: 2\r\nX-Longer-Than-The-Second: yes\r\n\r\nok" + second + "1\r\nx\r\n0\r\n\r\n"
+	at := int64(strings.Index(in, second))
 	r := NewReader(bufio.NewReader(strings.NewReader(in)))
 	var resp Response
 	if _, err := r.ReadResponse(&resp, "GET"); err != nil {
 		t.Fatal(err)
 	}
-	first, reason, fields := resp.Get("A"), resp.Reason, &resp.Fields[0]
+	first, reason, fields, head := strings.Clone(resp.Get("A")), strings.Clone(resp.Reason), &resp.Fields[0], &resp.Head[0]
+	shared := resp.Reason
 	if b, err := io.ReadAll(r.Body(&resp)); err != nil || string(b) != "ok" {
 		t.Fatalf("first body %q, %v", b, err)
 	}
 	if _, err := r.ReadResponse(&resp, "GET"); err != nil {
 		t.Fatal(err)
 	}
-	if resp.Status != 404 || resp.Reason != "Not Found" || resp.Get("B") != "2" || resp.Get("A") != "" || resp.HeadOffset != 46 {
-		t.Errorf("second response %d %q %q offset %d", resp.Status, resp.Reason, resp.Fields, resp.HeadOffset)
+	if resp.Status != 404 || resp.Reason != "Nope" || resp.Get("B") != "2" || resp.Get("A") != "" || resp.HeadOffset != at ||
+		resp.Framing.Kind != Chunked || len(resp.Fields) != 2 || string(resp.Head) != second {
+		t.Errorf("second response %d %q %q offset %d framing %v head %q", resp.Status, resp.Reason, resp.Fields, resp.HeadOffset, resp.Framing.Kind, resp.Head)
 	}
-	if &resp.Fields[0] != fields {
-		t.Errorf("Fields not reused")
+	if &resp.Fields[0] != fields || &resp.Head[0] != head {
+		t.Errorf("Fields or Head not reused")
+	}
+	if shared == "OK" {
+		t.Errorf("the first Reason still reads %q: Head was not written over", shared)
 	}
 	if first != "1" || reason != "OK" {
-		t.Errorf("strings of the first response changed: %q %q", first, reason)
+		t.Errorf("strings cloned from the first response changed: %q %q", first, reason)
 	}
 	if b, err := io.ReadAll(r.Body(&resp)); err != nil || string(b) != "x" || r.Offset() != int64(len(in)) {
 		t.Errorf("second body %q, %v, offset %d of %d", b, err, r.Offset(), len(in))
 	}
 	if _, err := r.ReadResponse(&resp, "GET"); !errors.Is(err, ErrEmpty) {
 		t.Errorf("after the last response: %v, want ErrEmpty", err)
+	}
+	if resp.Status != 0 || len(resp.Fields) != 0 || len(resp.Head) != 0 || resp.Reason != "" || resp.Framing.Kind != NoBody {
+		t.Errorf("after an error the Response still holds the last message: %d %q %q", resp.Status, resp.Reason, resp.Fields)
 	}
 }
 
@@ -115,8 +127,9 @@ func TestGetValues(t *testing.T) {
 	}
 }
 
-// TestAllocs checks the allocation budget: one per response when the
-// Response is reused (its head), two when not, none per chunk, and none for
+// TestAllocs checks the allocation budget: none per response when the
+// Reader and the Response are reused, one for a new Reader (itself), two
+// for a new Response (itself and its head), none per chunk, and none for
 // the Observe hook when it is nil.
 func TestAllocs(t *testing.T) {
 	if testing.CoverMode() != "" {
@@ -128,33 +141,39 @@ func TestAllocs(t *testing.T) {
 	br := bufio.NewReader(rd)
 	r := NewReader(br)
 	var resp Response
-	run := func(data []byte, reuse bool) {
+	run := func(data []byte, newReader, reuse bool) {
 		rd.Reset(data)
 		br.Reset(rd)
 		r.Reset(br)
+		rr := r
+		if newReader {
+			rr = NewReader(br)
+		}
 		p := &resp
 		if !reuse {
 			p = nil
 		}
-		p, err := r.ReadResponse(p, "GET")
+		p, err := rr.ReadResponse(p, "GET")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := io.Copy(io.Discard, r.Body(p)); err != nil {
+		if _, err := io.Copy(io.Discard, rr.Body(p)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, tc := range []struct {
-		name  string
-		data  []byte
-		reuse bool
-		max   float64
+		name      string
+		data      []byte
+		newReader bool
+		reuse     bool
+		max       float64
 	}{
-		{"head reused", head, true, 1},
-		{"head new", head, false, 2},
-		{"64 chunks reused", chunked, true, 1},
+		{"head reused", head, false, true, 0},
+		{"head new Reader", head, true, true, 1},
+		{"head new Response", head, false, false, 2},
+		{"64 chunks reused", chunked, false, true, 0},
 	} {
-		if n := testing.AllocsPerRun(100, func() { run(tc.data, tc.reuse) }); n > tc.max {
+		if n := testing.AllocsPerRun(100, func() { run(tc.data, tc.newReader, tc.reuse) }); n > tc.max {
 			t.Errorf("%s: %.1f allocations, want at most %.0f", tc.name, n, tc.max)
 		}
 	}

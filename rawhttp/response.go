@@ -7,12 +7,18 @@ import (
 
 // Response is a parsed response head.
 //
-// Head is one buffer allocated for this response; Reason and every field
-// name and value are substrings sharing its memory (an obs-folded value is
-// the one exception). Head must therefore not be modified. The strings stay
-// valid for as long as they are used, also after the Response is reused for
-// the next message: a reused Response gets a fresh Head, while its Fields
-// slice is overwritten in place.
+// Head holds the head's bytes, and Reason and every field name and value
+// are substrings sharing its memory (an obs-folded value is the one
+// exception). Head must therefore not be modified.
+//
+// A Response may be reused: passed to ReadResponse again, it keeps its
+// memory, so that reading response after response allocates nothing. The
+// next message is then written over Head, and every string of the previous
+// message (Reason, the names and values in Fields, and the Name and Value
+// of its events) changes under whoever still holds it, as with fasthttp's reused headers.
+// Copy what must outlive the next ReadResponse (strings.Clone), or pass nil
+// to ReadResponse for a Response of its own, whose strings stay valid for
+// good.
 type Response struct {
 	Major, Minor int
 	Status       int
@@ -88,8 +94,9 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 	if resp.Fields == nil {
 		resp.Fields = resp.fields[:0]
 	}
-	resp.Interim = resp.Interim[:0]
-	resp.Framing = Framing{}
+	resp.Major, resp.Minor, resp.Status, resp.Reason = 0, 0, 0, ""
+	resp.Fields, resp.Head, resp.Interim = resp.Fields[:0], resp.Head[:0], resp.Interim[:0]
+	resp.Framing, resp.HeadOffset = Framing{}, 0
 	start := r.off
 	for {
 		h, err := r.readHead(r.off == start)
@@ -105,6 +112,7 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 			m = &Response{Framing: Framing{Kind: NoBody, Reason: reason1xx}}
 			m.Fields = m.fields[:0]
 		}
+		h = append(m.Head[:0], h...) // the one copy, into the Response's memory
 		if err := r.buildHead(m, h, r.off-int64(len(h))); err != nil {
 			return resp, err
 		}
@@ -121,7 +129,7 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 		}
 		break
 	}
-	f, bad, err := decideFraming(method, resp.Status, resp.Major, resp.Minor, resp.Fields)
+	f, bad, err := decideFraming(method, resp.Status, resp.Major, resp.Minor, resp.Fields, r.lx.te, r.lx.cl)
 	if err != nil {
 		err.Offset = resp.HeadOffset + int64(fieldOffset(resp.Head, bad))
 		return resp, err

@@ -244,6 +244,27 @@ type event struct {
 
 // parse reads one response and its body from in.
 func parse(in io.Reader, method string, lim Limits) (outcome, *bufio.Reader) {
+	return parseInto(nil, in, method, lim)
+}
+
+// used is a message that leaves a Response holding more fields and a
+// longer head than most fixtures have.
+var used = "HTTP/1.1 299 Used Before\r\n" + strings.Repeat("X-Old-Field: old value\r\n", 40) + "Content-Length: 3\r\n\r\nold"
+
+// parseReused is parse into a Response that held another message before,
+// which must make no difference.
+func parseReused(in io.Reader, method string, lim Limits) outcome {
+	var resp Response
+	r := NewReader(bufio.NewReader(strings.NewReader(used)))
+	if _, err := r.ReadResponse(&resp, "GET"); err != nil || resp.Status != 299 {
+		panic(fmt.Sprintf("used: %d, %v", resp.Status, err))
+	}
+	o, _ := parseInto(&resp, in, method, lim)
+	return o
+}
+
+// parseInto is parse into resp (nil: a new Response).
+func parseInto(resp *Response, in io.Reader, method string, lim Limits) (outcome, *bufio.Reader) {
 	br := bufio.NewReader(in)
 	r := NewReader(br)
 	r.Limits = lim
@@ -258,7 +279,7 @@ func parse(in io.Reader, method string, lim Limits) (outcome, *bufio.Reader) {
 	if method == "" {
 		method = "GET"
 	}
-	resp, err := r.ReadResponse(nil, method)
+	resp, err := r.ReadResponse(resp, method)
 	if err == nil {
 		o.Status, o.Fields, o.Framing = resp.Status, resp.Fields, resp.Framing
 		for _, m := range resp.Interim {
@@ -310,6 +331,9 @@ func TestResponses(t *testing.T) {
 			one, _ := parse(iotest.OneByteReader(bytes.NewReader(data)), tc.method, tc.limits)
 			if !reflect.DeepEqual(comparable(whole), comparable(one)) {
 				t.Errorf("one byte at a time differs:\nwhole %+v\n  one %+v", whole, one)
+			}
+			if reused := parseReused(bytes.NewReader(data), tc.method, tc.limits); !reflect.DeepEqual(comparable(whole), comparable(reused)) {
+				t.Errorf("into a reused Response differs:\n  new %+v\nreused %+v", whole, reused)
 			}
 			if tc.err != nil {
 				return

@@ -23,6 +23,13 @@ test: deps
 demo: build
 	./$(BIN) demo
 
+# tor-demo tells the Tor story offline with Debian's real tor: a private Tor
+# network on 127.0.0.1 (internal/tornet), a fetch through it with --explain,
+# sockfetch ip, sockfetch newnym, then teardown. Without tor it says how to
+# install it.
+tor-demo: build
+	$(GO) run ./internal/tornet/cmd/tordemo -sockfetch ./$(BIN)
+
 # bench compares sockfetch with curl on loopback (see BENCHMARKS.md);
 # BENCHFLAGS passes flags to bench/cmd/compare, e.g. BENCHFLAGS=-pairs=5.
 bench: build deps

@@ -6,13 +6,17 @@ import (
 )
 
 // span locates one field of a head or trailer section, as offsets from the
-// section's first byte.
+// section's first byte (int32: a section is at most maxSection bytes).
 type span struct {
-	line  int  // first byte of the field line
-	colon int  // the colon; the name is line up to it
-	next  int  // first byte after the field's last line
-	fold  bool // continuation lines follow (obs-fold)
+	line  int32 // first byte of the field line
+	colon int32 // the colon; the name is line up to it
+	next  int32 // first byte after the field's last line
+	fold  bool  // continuation lines follow (obs-fold)
 }
+
+// maxSection caps the limits on a head or trailer section, whatever Limits
+// say, so that offsets in it fit a span.
+const maxSection = 1<<31 - 1
 
 // inlineSpans is how many fields a lexer holds without allocating: more
 // than an ordinary response has.
@@ -57,9 +61,9 @@ func (l *lexer) reset(head bool, base int64, lim *Limits) {
 	l.head, l.base, l.pos, l.crlf, l.spans, l.lim = head, base, 0, 0, l.spans[:0], lim
 	l.te, l.cl = -1, -1
 	if head {
-		l.maxLen, l.what, l.limit = lim.MaxHead, "head", "Limits.MaxHead"
+		l.maxLen, l.what, l.limit = min(lim.MaxHead, maxSection), "head", "Limits.MaxHead"
 	} else {
-		l.maxLen, l.what, l.limit = lim.MaxTrailer, "trailer section", "Limits.MaxTrailer"
+		l.maxLen, l.what, l.limit = min(lim.MaxTrailer, maxSection), "trailer section", "Limits.MaxTrailer"
 	}
 }
 
@@ -107,7 +111,7 @@ func (l *lexer) lex(b []byte) (int, error) {
 			if n := c - start; n == len("Content-Length") || n == len("Transfer-Encoding") {
 				l.framingField(b[start:c])
 			}
-			l.spans = append(l.spans, span{line: start, colon: c, next: next})
+			l.spans = append(l.spans, span{line: int32(start), colon: int32(c), next: int32(next)})
 			continue
 		}
 		line := b[start:end]
@@ -119,7 +123,7 @@ func (l *lexer) lex(b []byte) (int, error) {
 				return 0, protoErr(ErrMalformed, l.base+int64(start), ruleFoldFirst, "whitespace-preceded line before the first field", line)
 			}
 			s := &l.spans[len(l.spans)-1]
-			s.fold, s.next = true, next
+			s.fold, s.next = true, int32(next)
 		default:
 			return 0, nameErr(line, l.base+int64(start))
 		}
@@ -329,7 +333,7 @@ func (r *Reader) emitPartial(b []byte, base int64, err error) {
 	c := append([]byte(nil), b[:upto]...) // events may keep Name and Value
 	r.emit(Event{Kind: EvStatusLine, Offset: base, Raw: c[:len(first)], Status: r.lx.status})
 	spans := r.lx.spans
-	for len(spans) > 0 && spans[len(spans)-1].next > upto {
+	for len(spans) > 0 && int(spans[len(spans)-1].next) > upto {
 		spans = spans[:len(spans)-1]
 	}
 	r.buildFields(nil, c, spans, base, EvField)

@@ -1,7 +1,8 @@
 package rawhttp
 
 // Limits bounds every size the parser accepts. Zero fields take the value
-// in DefaultLimits.
+// in DefaultLimits. A head or trailer section is never longer than 2 GiB - 1
+// bytes, whatever MaxHead and MaxTrailer say.
 type Limits struct {
 	MaxLine        int   // one line of the head or trailer, line end included
 	MaxHead        int   // all head bytes of one response (each 1xx head alone)

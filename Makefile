@@ -45,8 +45,26 @@ lint:
 	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
 	else $(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...; fi
 
-install: build
-	install -m 0755 $(BIN) /usr/local/bin/$(BIN)
+# man writes the manual page from the app's definition. The generator
+# (cmd_man.go) is in builds without urfave_cli_no_docs only, so it runs
+# through `go run`, and the installed binary stays lean.
+man:
+	$(GO) run . man > $(BIN).1.tmp && mv $(BIN).1.tmp $(BIN).1
+
+# install honours PREFIX and DESTDIR: the binary, the manual page, and the
+# bash and zsh completions (contrib/completion) where bash-completion and
+# zsh look for them.
+PREFIX ?= /usr/local
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+MANDIR ?= $(PREFIX)/share/man
+
+install: build man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
+	install -m 0644 $(BIN).1 $(DESTDIR)$(MANDIR)/man1/$(BIN).1
+	install -m 0644 contrib/completion/sockfetch.bash $(DESTDIR)$(BASHCOMPDIR)/$(BIN)
+	install -m 0644 contrib/completion/_sockfetch $(DESTDIR)$(ZSHCOMPDIR)/_$(BIN)
 
 clean:
 	rm -f $(BIN) $(BIN).1

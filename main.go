@@ -71,6 +71,10 @@ func runSys(args []string, s *sys) (code int) {
 		}
 	}()
 	ca := a.cliApp()
+	if n := len(args); n > 1 && args[n-1] == completionFlag {
+		complete(s.stdout, ca, args[1:n-1], s.getenv(zshCompletionEnv) == "1")
+		return 0
+	}
 	err := ca.Run(normalizeArgs(args, ca))
 	if err != nil {
 		a.fail(err)
@@ -95,7 +99,7 @@ type app struct {
 
 // cliApp builds the urfave/cli app.
 func (a *app) cliApp() *cli.App {
-	commands := []*cli.Command{a.demoCommand()}
+	commands := []*cli.Command{a.fetchCommand(), a.demoCommand()}
 	commands = append(commands, extraCommands(a)...)
 	return &cli.App{
 		Name:                      "sockfetch",

@@ -49,7 +49,7 @@ lint:
 # (cmd_man.go) is in builds without urfave_cli_no_docs only, so it runs
 # through `go run`, and the installed binary stays lean.
 man:
-	$(GO) run . man > $(BIN).1.tmp && mv $(BIN).1.tmp $(BIN).1
+	$(GO) run . man > $(BIN).1.tmp && mv $(BIN).1.tmp $(BIN).1 || { rm -f $(BIN).1.tmp; exit 1; }
 
 # install honours PREFIX and DESTDIR: the binary, the manual page, and the
 # bash and zsh completions (contrib/completion) where bash-completion and

@@ -90,7 +90,7 @@ func (r *Response) Values(name string) []string {
 }
 
 // trimOWS removes optional whitespace (SP, HTAB) from both ends of b.
-func trimOWS(b []byte) []byte {
+func trimOWS[T string | []byte](b T) T {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
 		b = b[1:]
 	}

@@ -54,26 +54,44 @@ const (
 // §6.3. Errors are *ProtocolError with ErrMalformed and Offset 0 (the stream
 // offset is only known to ReadResponse, which sets it).
 func DecideFraming(method string, status, major, minor int, fields []Field) (Framing, error) {
-	te, cl := -1, -1
+	var at framingIndex
 	for i := range fields {
-		switch n := fields[i].Name; {
-		case te < 0 && equalFold(n, "Transfer-Encoding"):
-			te = i
-		case cl < 0 && equalFold(n, "Content-Length"):
-			cl = i
-		}
+		noteField(&at, fields[i].Name, i)
 	}
-	f, _, err := decideFraming(method, status, major, minor, fields, te, cl)
+	f, _, err := decideFraming(method, status, major, minor, fields, at)
 	if err != nil {
 		return f, err
 	}
 	return f, nil
 }
 
-// decideFraming is DecideFraming for fields whose first Transfer-Encoding
-// and Content-Length are fields[te] and fields[cl] (-1: none), as the
-// lexer found them. It also returns the index of the field at fault.
-func decideFraming(method string, status, major, minor int, fields []Field, te, cl int) (Framing, int, *ProtocolError) {
+// framingIndex locates the fields that decide the framing: every
+// Transfer-Encoding field is in fields[te[0]:te[1]] and every
+// Content-Length field in fields[cl[0]:cl[1]] (other fields may lie between;
+// the zero value means neither is present).
+type framingIndex struct{ te, cl [2]int }
+
+// noteField records in at that field i is named name.
+func noteField[T string | []byte](at *framingIndex, name T, i int) {
+	var r *[2]int
+	switch {
+	case equalFold(name, "Transfer-Encoding"):
+		r = &at.te
+	case equalFold(name, "Content-Length"):
+		r = &at.cl
+	default:
+		return
+	}
+	if r[1] == 0 {
+		r[0] = i
+	}
+	r[1] = i + 1
+}
+
+// decideFraming is DecideFraming for fields whose Transfer-Encoding and
+// Content-Length fields were located while they were lexed. It also
+// returns the index of the field at fault.
+func decideFraming(method string, status, major, minor int, fields []Field, at framingIndex) (Framing, int, *ProtocolError) {
 	switch {
 	case method == "HEAD":
 		return Framing{Kind: NoBody, Reason: reasonHEAD}, 0, nil
@@ -86,15 +104,16 @@ func decideFraming(method string, status, major, minor int, fields []Field, te, 
 	case method == "CONNECT" && status >= 200 && status < 300:
 		return Framing{Kind: NoBody, Reason: reasonCONNECT}, 0, nil
 	}
-	if te >= 0 {
-		f := Framing{BothTECL: cl >= 0}
+	te, cl := at.te, at.cl
+	if te[1] > 0 {
+		f := Framing{BothTECL: cl[1] > 0}
 		if major == 1 && minor == 0 {
 			f.Kind, f.Faulty, f.Reason = UntilClose, true, reasonTE10
 			return f, 0, nil
 		}
-		last, bad, err := codings(fields[te:])
+		last, bad, err := codings(fields[te[0]:te[1]])
 		if err != nil {
-			return f, te + bad, err
+			return f, te[0] + bad, err
 		}
 		switch {
 		case last && f.BothTECL:
@@ -106,10 +125,10 @@ func decideFraming(method string, status, major, minor int, fields []Field, te, 
 		}
 		return f, 0, nil
 	}
-	if cl >= 0 {
-		n, bad, err := contentLength(fields[cl:])
+	if cl[1] > 0 {
+		n, bad, err := contentLength(fields[cl[0]:cl[1]])
 		if err != nil {
-			return Framing{}, cl + bad, err
+			return Framing{}, cl[0] + bad, err
 		}
 		return Framing{Kind: Length, Length: n, Reason: reasonLength}, 0, nil
 	}
@@ -125,12 +144,14 @@ func codings(fields []Field) (last bool, bad int, err *ProtocolError) {
 		if !equalFold(fields[i].Name, "Transfer-Encoding") {
 			continue
 		}
-		for elem := range strings.SplitSeq(fields[i].Value, ",") {
-			name, _, _ := strings.Cut(elem, ";") // parameters are ignored
-			name = strings.Trim(name, " \t")
-			if name == "" && strings.Trim(elem, " \t") == "" {
+		for v, more := fields[i].Value, true; more; {
+			var elem string
+			elem, v, more = nextElem(v)
+			if elem == "" {
 				continue // empty list elements are allowed (RFC 9110 §5.6.1)
 			}
+			name, _, _ := strings.Cut(elem, ";") // parameters are ignored
+			name = trimOWS(name)
 			if !isToken(name) {
 				return false, i, protoErr(ErrMalformed, 0, ruleTE, "invalid transfer coding", []byte(fields[i].Value))
 			}
@@ -159,8 +180,10 @@ func contentLength(fields []Field) (n int64, bad int, err *ProtocolError) {
 		if !equalFold(fields[i].Name, "Content-Length") {
 			continue
 		}
-		for elem := range strings.SplitSeq(fields[i].Value, ",") {
-			v, ok := parseDecimal(strings.Trim(elem, " \t"))
+		for s, more := fields[i].Value, true; more; {
+			var elem string
+			elem, s, more = nextElem(s)
+			v, ok := parseDecimal(elem)
 			if !ok {
 				return 0, i, protoErr(ErrMalformed, 0, ruleCL, "invalid Content-Length", []byte(fields[i].Value))
 			}
@@ -171,6 +194,13 @@ func contentLength(fields []Field) (n int64, bad int, err *ProtocolError) {
 		}
 	}
 	return n, 0, nil
+}
+
+// nextElem splits the first element, OWS trimmed, off the comma-separated
+// list s (RFC 9110 §5.6.1); more says that another element follows.
+func nextElem(s string) (elem, rest string, more bool) {
+	elem, rest, more = strings.Cut(s, ",")
+	return trimOWS(elem), rest, more
 }
 
 // parseDecimal parses 1*DIGIT into an int64, refusing a sign, anything

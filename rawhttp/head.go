@@ -46,9 +46,7 @@ type lexer struct {
 	major, minor, status int
 	reason               [2]int // reason phrase offsets
 
-	// te and cl are the indexes in spans of the first Transfer-Encoding
-	// and Content-Length fields, or -1, for decideFraming.
-	te, cl int
+	framing framingIndex // where the fields that decide the framing are
 
 	inline [inlineSpans]span // where spans starts
 }
@@ -59,7 +57,7 @@ func (l *lexer) reset(head bool, base int64, lim *Limits) {
 		l.spans = l.inline[:0]
 	}
 	l.head, l.base, l.pos, l.crlf, l.spans, l.lim = head, base, 0, 0, l.spans[:0], lim
-	l.te, l.cl = -1, -1
+	l.framing = framingIndex{}
 	if head {
 		l.maxLen, l.what, l.limit = min(lim.MaxHead, maxSection), "head", "Limits.MaxHead"
 	} else {
@@ -109,7 +107,7 @@ func (l *lexer) lex(b []byte) (int, error) {
 				return 0, protoErr(ErrLimit, l.base+int64(start), "Limits.MaxFields", "more than "+itoa(l.lim.MaxFields)+" fields (Limits.MaxFields)", nil)
 			}
 			if n := c - start; n == len("Content-Length") || n == len("Transfer-Encoding") {
-				l.framingField(b[start:c])
+				noteField(&l.framing, b[start:c], len(l.spans))
 			}
 			l.spans = append(l.spans, span{line: int32(start), colon: int32(c), next: int32(next)})
 			continue
@@ -174,17 +172,6 @@ func (l *lexer) short(b []byte) error {
 		return limitErr(l.base+int64(l.pos), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[l.pos:])
 	}
 	return limitErr(l.base, l.what, l.maxLen, l.limit, nil)
-}
-
-// framingField notes the first Transfer-Encoding and Content-Length field
-// while the names are at hand, so that decideFraming need not look for them.
-func (l *lexer) framingField(name []byte) {
-	switch {
-	case l.te < 0 && equalFold(name, "Transfer-Encoding"):
-		l.te = len(l.spans)
-	case l.cl < 0 && equalFold(name, "Content-Length"):
-		l.cl = len(l.spans)
-	}
 }
 
 // statusLine checks the status line (line end removed) and keeps its parts.

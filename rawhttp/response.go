@@ -129,7 +129,7 @@ func (r *Reader) ReadResponse(resp *Response, method string) (*Response, error) 
 		}
 		break
 	}
-	f, bad, err := decideFraming(method, resp.Status, resp.Major, resp.Minor, resp.Fields, r.lx.te, r.lx.cl)
+	f, bad, err := decideFraming(method, resp.Status, resp.Major, resp.Minor, resp.Fields, r.lx.framing)
 	if err != nil {
 		err.Offset = resp.HeadOffset + int64(fieldOffset(resp.Head, bad))
 		return resp, err

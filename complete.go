@@ -30,13 +30,16 @@ func complete(w io.Writer, ca *cli.App, words []string, described bool) {
 	}
 	cur, before := words[len(words)-1], words[:len(words)-1]
 	flags, cmd, args := ca.Flags, (*cli.Command)(nil), 0
-	value := false // the next word is an option's value
+	value := false  // the next word is an option's value
+	dashes := false // after "--", every word is an argument
 	for _, word := range before {
 		switch {
 		case value:
 			value = false
-		case word == "--":
+		case dashes:
 			args++
+		case word == "--":
+			dashes = true
 		case strings.HasPrefix(word, "-") && word != "-":
 			value = takesValue(flags, word)
 		case cmd == nil && args == 0 && findCommand(ca, word) != nil:
@@ -60,8 +63,9 @@ func complete(w io.Writer, ca *cli.App, words []string, described bool) {
 		fmt.Fprintln(w, name)
 	}
 	switch {
-	case value:
-		// A value: FILE, URL, METHOD... the shell completes file names.
+	case value, dashes:
+		// A value (FILE, URL, METHOD...) or an argument: the shell
+		// completes file names.
 	case strings.HasPrefix(cur, "-"):
 		for _, f := range append(flags, cli.HelpFlag) {
 			if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {

@@ -74,6 +74,8 @@ func TestComplete(t *testing.T) {
 		{[]string{"demo", "--"}, "--chunked --verbose --no-color --help"},
 		{[]string{"--tor", "--new"}, "--new-circuit"},
 		{[]string{"man"}, ""}, // hidden
+		{[]string{"--", "-"}, ""},
+		{[]string{"--", ""}, ""},
 	}
 	for _, tt := range tests {
 		r := sockfetch(t, append(tt.words, completionFlag)...)

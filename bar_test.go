@@ -191,14 +191,20 @@ func TestBinarySplicesWithBar(t *testing.T) {
 			if err != nil {
 				t.Fatalf("no pseudo-terminal: %v", err)
 			}
-			go io.Copy(io.Discard, ptmx)
+			var screen bytes.Buffer
+			done := make(chan struct{})
+			go func() { io.Copy(&screen, ptmx); close(done) }()
 			cmd := exec.Command(strace, args...)
 			cmd.Stderr = tty
 			err = cmd.Run()
 			tty.Close()
+			<-done
 			ptmx.Close()
 			if err != nil {
 				t.Skipf("strace cannot trace here: %v", err)
+			}
+			if !strings.Contains(screen.String(), "100%") {
+				t.Errorf("no progress bar on the terminal:\n%q", screen.String())
 			}
 		} else if b, err := exec.Command(strace, args...).CombinedOutput(); err != nil {
 			t.Skipf("strace cannot trace here: %v\n%s", err, b)

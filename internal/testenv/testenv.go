@@ -32,6 +32,9 @@ var debianPackage = map[string]string{
 	"unshare":     "util-linux",
 	"mount":       "mount",
 	"time":        "time",
+	"zsh":         "zsh",
+	"groff":       "groff-base",
+	"man":         "man-db",
 }
 
 // RequireAll reports whether missing tools must fail tests instead of

@@ -9,30 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/testserver"
 )
-
-// requireLandlock skips t on a kernel without Landlock network rules (ABI
-// 4, Linux 6.7), or fails it when SOCKFETCH_REQUIRE_ALL=1, and returns the
-// kernel's Landlock ABI version.
-func requireLandlock(t *testing.T) int {
-	t.Helper()
-	abi, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, unix.LANDLOCK_CREATE_RULESET_VERSION)
-	if errno != 0 {
-		abi = 0
-	}
-	if abi < 4 {
-		msg := fmt.Sprintf("kernel has Landlock ABI %d; the kernel lock needs ABI 4 (Linux 6.7 with Landlock enabled)", abi)
-		if testenv.RequireAll() {
-			t.Fatalf("%s (%s=1 forbids skipping)", msg, testenv.RequireAllEnv)
-		}
-		t.Skip(msg)
-	}
-	return int(abi)
-}
 
 // runTraced runs the binary with args under strace (testenv.LockStraceArgs)
 // and returns what it showed and strace's output.
@@ -66,7 +45,7 @@ func runTraced(t *testing.T, args ...string) (result, string) {
 // direct connection, and the kernel refuses it: the server never sees it.
 // Without the lock the same command line connects directly.
 func TestBinaryLock(t *testing.T) {
-	abi := requireLandlock(t)
+	abi := testenv.RequireLandlock(t)
 	final := okServer(t)
 	direct := fmt.Sprintf("http://127.0.0.1:%d/", final.Port)
 	first := testserver.Start(t, map[string]testserver.Reply{"": redirect(302, direct)})

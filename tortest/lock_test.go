@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/tornet"
 )
@@ -21,24 +19,6 @@ import (
 // The kernel lock (fetch/netlock, issue 9) through real Tor: once the Tor
 // address is known and before the first connection, sockfetch allows
 // itself TCP connects to the Tor port only.
-
-// landlockABI returns the kernel's Landlock ABI version, skipping t below
-// ABI 4 (failing it when SOCKFETCH_REQUIRE_ALL=1).
-func landlockABI(t *testing.T) int {
-	t.Helper()
-	abi, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, unix.LANDLOCK_CREATE_RULESET_VERSION)
-	if errno != 0 {
-		abi = 0
-	}
-	if abi < 4 {
-		msg := fmt.Sprintf("kernel has Landlock ABI %d; the kernel lock needs ABI 4 (Linux 6.7 with Landlock enabled)", abi)
-		if testenv.RequireAll() {
-			t.Fatalf("%s (%s=1 forbids skipping)", msg, testenv.RequireAllEnv)
-		}
-		t.Skip(msg)
-	}
-	return int(abi)
-}
 
 // torPort returns the port of the client's SocksPort.
 func torPort(t *testing.T, n *tornet.Net) int {
@@ -85,7 +65,7 @@ func newRedirect(t *testing.T, location string) string {
 // connect, every connect goes to the Tor port, and -v names the lock.
 func TestFetchLockBeforeConnect(t *testing.T) {
 	n := tornet.Shared(t)
-	abi := landlockABI(t)
+	abi := testenv.RequireLandlock(t)
 	final := newServer(t, "locked to Tor\n")
 	first := newRedirect(t, final.URL)
 	r := traced(t, n, "-v", "-L", "--require-lock", "--tor", "--tor-addr", n.SocksAddr, first)
@@ -102,7 +82,7 @@ func TestFetchLockBeforeConnect(t *testing.T) {
 // is allowed at all, and the fetch works.
 func TestFetchLockUnix(t *testing.T) {
 	n := tornet.Shared(t)
-	landlockABI(t)
+	testenv.RequireLandlock(t)
 	srv := newServer(t, "unix\n")
 	r := run(t, nil, "-v", "--require-lock", "--tor-addr", "unix:"+n.SocksUnix, srv.URL)
 	if r.code != 0 || r.stdout != "unix\n" {
@@ -119,7 +99,7 @@ func TestFetchLockUnix(t *testing.T) {
 func TestIPLockBeforeConnect(t *testing.T) {
 	n := tornet.Shared(t)
 	n.RequireNetns(t)
-	landlockABI(t)
+	testenv.RequireLandlock(t)
 	r := traced(t, n, "ip", "--require-lock", "--tor-addr", n.SocksAddr, "--check-url", n.CheckURL)
 	if r.code != 0 {
 		t.Fatalf("want exit 0, got %s", r)
@@ -129,7 +109,7 @@ func TestIPLockBeforeConnect(t *testing.T) {
 // TestLockExplained: the teaching view shows the lock as a layer of its own.
 func TestLockExplained(t *testing.T) {
 	n := tornet.Shared(t)
-	landlockABI(t)
+	testenv.RequireLandlock(t)
 	srv := newServer(t, "explained\n")
 	r := run(t, nil, "--explain", "--no-color", "--tor", "--tor-addr", n.SocksAddr, srv.URL)
 	if r.code != 0 || r.stdout != "explained\n" {

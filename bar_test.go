@@ -48,7 +48,7 @@ func runOnTerminal(t *testing.T, env []string, stdoutToo bool, args ...string) t
 		close(done)
 	}()
 	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TERM=xterm"}, env...)
+	cmd.Env = append(append(binaryEnv(t), "TERM=xterm"), env...)
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, tty
 	if stdoutToo {
@@ -57,13 +57,7 @@ func runOnTerminal(t *testing.T, env []string, stdoutToo bool, args ...string) t
 	err = cmd.Run()
 	tty.Close()
 	<-done
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run sockfetch: %v", err)
-	}
-	return ttyRun{code: code, screen: screen.String(), stdout: stdout.String()}
+	return ttyRun{code: exitStatus(t, cmd, err), screen: screen.String(), stdout: stdout.String()}
 }
 
 // barDrawn matches the bar's last state for a 3 MiB body: the count, and

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -58,17 +59,37 @@ func binary(t *testing.T) string {
 func runBinary(t *testing.T, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	cmd.Env = binaryEnv(t)
+	return runCmd(t, cmd)
+}
+
+// binaryEnv is the whole environment of a run of the binary: PATH and an
+// empty HOME.
+func binaryEnv(t *testing.T) []string {
+	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+}
+
+// runCmd runs cmd and returns what it showed.
+func runCmd(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run sockfetch: %v", err)
-	}
+	code := exitStatus(t, cmd, cmd.Run())
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// exitStatus returns the exit status of cmd, which ran with err. It fails
+// t when cmd did not run at all.
+func exitStatus(t *testing.T, cmd *exec.Cmd, err error) int {
+	t.Helper()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		t.Fatalf("run %s: %v", filepath.Base(cmd.Path), err)
+	}
+	return 0
 }
 
 // elapsed matches the time in "failed to connect ... after 3 ms".
@@ -230,14 +251,5 @@ func runBinaryArgs(t *testing.T, name string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	return runCmd(t, cmd)
 }

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -89,35 +87,15 @@ func serveLoopback(t *testing.T, h http.Handler) string {
 	return "http://" + ln.Addr().String()
 }
 
-// microsocks starts microsocks on a free loopback port, its outgoing
-// connections bound to bindIP ("" for the default), and returns its
-// socks5h:// URL.
+// microsocks starts microsocks (startMicrosocks), its outgoing connections
+// bound to bindIP ("" for the default), and returns its socks5h:// URL.
 func microsocks(t *testing.T, bindIP string) string {
 	t.Helper()
-	bin := testenv.RequireTool(t, "microsocks")
-	port := testenv.FreePort(t)
-	args := []string{"-i", "127.0.0.1", "-p", fmt.Sprint(port)}
+	var args []string
 	if bindIP != "" {
-		args = append(args, "-b", bindIP)
+		args = []string{"-b", bindIP}
 	}
-	cmd := exec.Command(bin, args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for i := 0; ; i++ {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if i == 100 {
-			t.Fatalf("microsocks does not listen on %s: %v", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return "socks5h://" + addr
+	return "socks5h://" + startMicrosocks(t, "", args...)
 }
 
 func TestIPText(t *testing.T) {

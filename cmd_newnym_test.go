@@ -97,18 +97,6 @@ func (r newnymResult) wantError(t *testing.T, code int, msg, hint string) {
 	}
 }
 
-// closedAddr returns a 127.0.0.1 address where nothing listens.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func TestNewnymClosedPort(t *testing.T) {
 	addr := closedAddr(t)
 	r := runNewnym(t, nil, "--control", addr)

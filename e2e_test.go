@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +33,7 @@ func TestEndToEnd(t *testing.T) {
 		{name: "500 with -f", fixture: "500.http", args: []string{"-f", "URL"}, code: 22, stderr: []string{"error: 500"}},
 		{name: "include", fixture: "ok.http", args: []string{"-i", "URL"}, stdout: okHead + ok},
 		{name: "head does not wait for a body", fixture: "head.http", reply: testserver.Reply{KeepOpen: true},
-			args: []string{"-I", "URL"}, stdout: string(mustFixture("head.http"))},
+			args: []string{"-I", "URL"}, stdout: string(fixture(t, "head.http"))},
 		{name: "chunked", fixture: "chunked.http", args: []string{"URL"}, stdout: "chunked body!!!\n"},
 		{name: "chunked, connection kept open", fixture: "chunked.http", reply: testserver.Reply{KeepOpen: true},
 			args: []string{"URL"}, stdout: "chunked body!!!\n"},
@@ -47,7 +45,7 @@ func TestEndToEnd(t *testing.T) {
 		{name: "http/1.0 response", fixture: "http10.http", args: []string{"URL"}, stdout: "an HTTP/1.0 body\n"},
 		{name: "interim responses", fixture: "interim.http", args: []string{"URL"}, stdout: "final\n"},
 		{name: "interim heads with -i", fixture: "interim.http", args: []string{"-i", "URL"},
-			stdout: string(mustFixture("interim.http"))},
+			stdout: string(fixture(t, "interim.http"))},
 		{name: "short body", fixture: "short.http", args: []string{"URL"}, code: 18, stdout: "only 12 byte",
 			stderr: []string{"sockfetch: transfer closed with 88 bytes remaining"}},
 		{name: "short chunked body", fixture: "short-chunked.http", args: []string{"URL"}, code: 18, stdout: "only 8 b",
@@ -99,13 +97,4 @@ func TestEndToEnd(t *testing.T) {
 			}
 		})
 	}
-}
-
-// mustFixture reads a fixture outside a test.
-func mustFixture(name string) []byte {
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		panic(err)
-	}
-	return b
 }

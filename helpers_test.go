@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 
 	"sockfetch/fetch"
 	"sockfetch/fetch/netlock"
+	"sockfetch/internal/testenv"
 	"sockfetch/internal/testserver"
 )
 
@@ -126,4 +128,12 @@ func fixture(t *testing.T, name string) []byte {
 // serve starts a test server answering every request with a fixture.
 func serve(t *testing.T, name string) *testserver.Server {
 	return testserver.StartRaw(t, fixture(t, name))
+}
+
+// freeClosedPort returns a port on 127.0.0.1 nothing listens on.
+func freeClosedPort(t *testing.T) int { return testenv.FreePort(t) }
+
+// closedAddr returns a 127.0.0.1 address where nothing listens.
+func closedAddr(t *testing.T) string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(freeClosedPort(t)))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,21 +19,13 @@ func runTraced(t *testing.T, args ...string) (result, string) {
 	strace := testenv.RequireTool(t, "strace")
 	out := filepath.Join(t.TempDir(), "strace.out")
 	cmd := exec.Command(strace, append(append(testenv.LockStraceArgs(out), binary(t)), args...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run strace sockfetch: %v", err)
-	}
+	cmd.Env = binaryEnv(t)
+	r := runCmd(t, cmd)
 	trace, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}, string(trace)
+	return r, string(trace)
 }
 
 // TestBinaryLock runs the built binary through a SOCKS5 server standing in

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -26,13 +27,17 @@ func startMicrosocks(t *testing.T, script string, args ...string) string {
 	} else {
 		cmd = exec.Command("sh", append([]string{"-c", script, "sh", strconv.Itoa(port)}, args...)...)
 	}
-	cmd.Stderr = os.Stderr
+	var log bytes.Buffer // what microsocks says on stderr, shown when the test fails
+	cmd.Stderr = &log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start microsocks: %v", err)
 	}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		cmd.Wait()
+		if t.Failed() {
+			t.Logf("microsocks's stderr:\n%s", log.Bytes())
+		}
 	})
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {

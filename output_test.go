@@ -6,12 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	"sockfetch/internal/testenv"
 )
-
-// freeClosedPort returns a port on 127.0.0.1 nothing listens on.
-func freeClosedPort(t *testing.T) int { return testenv.FreePort(t) }
 
 // noTemps fails when dir holds sockfetch temporary files.
 func noTemps(t *testing.T, dir string) {

@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/creack/pty"
 
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/testserver"
@@ -30,34 +27,16 @@ type ttyRun struct {
 // PATH, HOME and env.
 func runOnTerminal(t *testing.T, env []string, stdoutToo bool, args ...string) ttyRun {
 	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		if testenv.RequireAll() {
-			t.Fatalf("no pseudo-terminal: %v (%s=1 forbids skipping)", err, testenv.RequireAllEnv)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptmx.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 100}); err != nil {
-		t.Fatal(err)
-	}
-	var screen bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		io.Copy(&screen, ptmx) // ends with EIO once every tty end is closed
-		close(done)
-	}()
+	term := testenv.OpenTerminal(t, 100)
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append(append(binaryEnv(t), "TERM=xterm"), env...)
 	var stdout bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, tty
+	cmd.Stdout, cmd.Stderr = &stdout, term.TTY
 	if stdoutToo {
-		cmd.Stdout = tty
+		cmd.Stdout = term.TTY
 	}
-	err = cmd.Run()
-	tty.Close()
-	<-done
-	return ttyRun{code: exitStatus(t, cmd, err), screen: screen.String(), stdout: stdout.String()}
+	err := cmd.Run()
+	return ttyRun{code: exitStatus(t, cmd, err), screen: term.Screen(), stdout: stdout.String()}
 }
 
 // barDrawn matches the bar's last state for a 3 MiB body: the count, and
@@ -181,24 +160,16 @@ func TestBinarySplicesWithBar(t *testing.T) {
 		log := filepath.Join(t.TempDir(), "strace.log")
 		args := []string{"-f", "-e", "trace=splice", "-o", log, binary(t), "-o", os.DevNull, srv.URL}
 		if onTerminal {
-			ptmx, tty, err := pty.Open()
-			if err != nil {
-				t.Fatalf("no pseudo-terminal: %v", err)
-			}
-			var screen bytes.Buffer
-			done := make(chan struct{})
-			go func() { io.Copy(&screen, ptmx); close(done) }()
+			term := testenv.OpenTerminal(t, 100)
 			cmd := exec.Command(strace, args...)
-			cmd.Stderr = tty
-			err = cmd.Run()
-			tty.Close()
-			<-done
-			ptmx.Close()
+			cmd.Stderr = term.TTY
+			err := cmd.Run()
+			screen := term.Screen()
 			if err != nil {
 				t.Skipf("strace cannot trace here: %v", err)
 			}
-			if !strings.Contains(screen.String(), "100%") {
-				t.Errorf("no progress bar on the terminal:\n%q", screen.String())
+			if !strings.Contains(screen, "100%") {
+				t.Errorf("no progress bar on the terminal:\n%q", screen)
 			}
 		} else if b, err := exec.Command(strace, args...).CombinedOutput(); err != nil {
 			t.Skipf("strace cannot trace here: %v\n%s", err, b)

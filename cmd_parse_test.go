@@ -11,8 +11,9 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/creack/pty"
 	"github.com/urfave/cli/v2"
+
+	"sockfetch/internal/testenv"
 )
 
 // update rewrites golden files: go test . -update -run TestParse. Other
@@ -283,13 +284,13 @@ func TestParseColor(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("NO_COLOR", tt.noColor)
-			tty, screen := openParseTerminal(t)
+			term := testenv.OpenTerminal(t, 80)
 			args := []string{"-"}
 			if tt.flag {
 				args = []string{"--no-color", "-"}
 			}
-			r := runParse(t, strings.NewReader(hostile), tty, args...)
-			out := screen()
+			r := runParse(t, strings.NewReader(hostile), term.TTY, args...)
+			out := term.Screen()
 			if r.code != 8 {
 				t.Errorf("exit %d, want 8; stderr %q", r.code, r.stderr)
 			}
@@ -309,54 +310,15 @@ func TestParseColor(t *testing.T) {
 	}
 }
 
-// openParseTerminal opens a pseudo-terminal and returns its terminal end
-// and a function that closes it and returns what was written to it. It
-// skips the test when the system has no pseudo-terminals (and fails it when
-// SOCKFETCH_REQUIRE_ALL=1).
-func openParseTerminal(t *testing.T) (*os.File, func() string) {
-	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		if os.Getenv("SOCKFETCH_REQUIRE_ALL") == "1" {
-			t.Fatalf("no pseudo-terminal: %v (SOCKFETCH_REQUIRE_ALL=1 forbids skipping)", err)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80}); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		io.Copy(&out, ptmx) // ends with EIO once tty is closed
-		close(done)
-	}()
-	t.Cleanup(func() { tty.Close(); <-done; ptmx.Close() })
-	return tty, func() string {
-		tty.Close()
-		<-done
-		return out.String()
-	}
-}
-
 // TestParseTypedOnTerminal: a response typed on the terminal, ended with
 // Ctrl-D, is read (its lines end in LF alone), after a hint on stderr.
 func TestParseTypedOnTerminal(t *testing.T) {
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		if os.Getenv("SOCKFETCH_REQUIRE_ALL") == "1" {
-			t.Fatalf("no pseudo-terminal: %v (SOCKFETCH_REQUIRE_ALL=1 forbids skipping)", err)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptmx.Close()
-	defer tty.Close()
-	go io.Copy(io.Discard, ptmx) // the terminal's echo
+	term := testenv.OpenTerminal(t, 80)
 	// Typed keys: two lines, then Ctrl-D at the start of a line.
-	if _, err := io.WriteString(ptmx, "HTTP/1.1 204 No Content\nServer: typed\n\n\x04"); err != nil {
+	if _, err := io.WriteString(term.PTY, "HTTP/1.1 204 No Content\nServer: typed\n\n\x04"); err != nil {
 		t.Fatal(err)
 	}
-	r := runParse(t, tty, nil)
+	r := runParse(t, term.TTY, nil)
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
 	}

@@ -13,45 +13,11 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/creack/pty"
+	"sockfetch/internal/testenv"
 )
 
-// terminal is a pseudo-terminal whose screen output can be read back.
-type terminal struct {
-	tty  *os.File // the terminal end, as a program's stderr
-	out  bytes.Buffer
-	done chan struct{}
-}
-
-// openTerminal opens a pseudo-terminal of 100 columns. It skips the test
-// when the system has none (and fails it when SOCKFETCH_REQUIRE_ALL=1).
-func openTerminal(t *testing.T) *terminal {
-	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		if os.Getenv("SOCKFETCH_REQUIRE_ALL") == "1" {
-			t.Fatalf("no pseudo-terminal: %v (SOCKFETCH_REQUIRE_ALL=1 forbids skipping)", err)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 100}); err != nil {
-		t.Fatal(err)
-	}
-	term := &terminal{tty: tty, done: make(chan struct{})}
-	go func() {
-		io.Copy(&term.out, ptmx) // ends with EIO once tty is closed
-		close(term.done)
-	}()
-	t.Cleanup(func() { tty.Close(); <-term.done; ptmx.Close() })
-	return term
-}
-
-// screen closes the terminal end and returns everything written to it.
-func (term *terminal) screen() string {
-	term.tty.Close()
-	<-term.done
-	return term.out.String()
-}
+// openTerminal opens a pseudo-terminal of 100 columns.
+func openTerminal(t *testing.T) *testenv.Terminal { return testenv.OpenTerminal(t, 100) }
 
 func pipeWriter(t *testing.T) *os.File {
 	t.Helper()
@@ -76,7 +42,7 @@ func devNull(t *testing.T) *os.File {
 
 func TestWanted(t *testing.T) {
 	stderr, other := openTerminal(t), openTerminal(t)
-	sameTTY, err := os.OpenFile(stderr.tty.Name(), os.O_WRONLY, 0)
+	sameTTY, err := os.OpenFile(stderr.TTY.Name(), os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,19 +63,19 @@ func TestWanted(t *testing.T) {
 		silent, verbose bool
 		want            bool
 	}{
-		{"terminal, -o file, 1 MiB+1", stderr.tty, file, big, false, false, true},
-		{"terminal, -o file, unknown length", stderr.tty, file, -1, false, false, true},
-		{"terminal, -o /dev/null", stderr.tty, null, big, false, false, true},
-		{"terminal, body discarded", stderr.tty, nil, big, false, false, true},
-		{"terminal, body to a pipe", stderr.tty, pipe, big, false, false, true},
-		{"terminal, body to another terminal", stderr.tty, other.tty, big, false, false, true},
-		{"small body", stderr.tty, file, 100 << 10, false, false, false},
-		{"exactly 1 MiB", stderr.tty, file, Threshold, false, false, false},
-		{"empty body", stderr.tty, file, 0, false, false, false},
-		{"-s", stderr.tty, file, big, true, false, false},
-		{"-v or --explain", stderr.tty, file, big, false, true, false},
-		{"body to the same terminal", stderr.tty, stderr.tty, big, false, false, false},
-		{"body to the same terminal opened again", stderr.tty, sameTTY, -1, false, false, false},
+		{"terminal, -o file, 1 MiB+1", stderr.TTY, file, big, false, false, true},
+		{"terminal, -o file, unknown length", stderr.TTY, file, -1, false, false, true},
+		{"terminal, -o /dev/null", stderr.TTY, null, big, false, false, true},
+		{"terminal, body discarded", stderr.TTY, nil, big, false, false, true},
+		{"terminal, body to a pipe", stderr.TTY, pipe, big, false, false, true},
+		{"terminal, body to another terminal", stderr.TTY, other.TTY, big, false, false, true},
+		{"small body", stderr.TTY, file, 100 << 10, false, false, false},
+		{"exactly 1 MiB", stderr.TTY, file, Threshold, false, false, false},
+		{"empty body", stderr.TTY, file, 0, false, false, false},
+		{"-s", stderr.TTY, file, big, true, false, false},
+		{"-v or --explain", stderr.TTY, file, big, false, true, false},
+		{"body to the same terminal", stderr.TTY, stderr.TTY, big, false, false, false},
+		{"body to the same terminal opened again", stderr.TTY, sameTTY, -1, false, false, false},
 		{"stderr a pipe", pipe, file, big, false, false, false},
 		{"stderr a pipe, unknown length", pipe, file, -1, false, false, false},
 		{"stderr a file", file, nil, big, false, false, false},
@@ -132,15 +98,15 @@ var (
 // TestBarOnTerminal draws a bar on a pseudo-terminal and reads the screen.
 func TestBarOnTerminal(t *testing.T) {
 	term := openTerminal(t)
-	b := New(term.tty, 4<<20, Options{Description: "big.bin"})
+	b := New(term.TTY, 4<<20, Options{Description: "big.bin"})
 	b.Add(1 << 20) // the first Add always draws
 	for range 3 {
 		b.Add(1 << 20)
 	}
 	b.Finish()
 	b.Finish() // a second Finish draws nothing
-	fmt.Fprint(term.tty, "next\n")
-	screen := term.screen()
+	fmt.Fprint(term.TTY, "next\n")
+	screen := term.Screen()
 
 	if !knownLine.MatchString(screen) {
 		t.Errorf("no line with percent, bytes, rate and time left; screen:\n%q", screen)
@@ -159,10 +125,10 @@ func TestBarOnTerminal(t *testing.T) {
 
 func TestBarUnknownLength(t *testing.T) {
 	term := openTerminal(t)
-	b := New(term.tty, -1, Options{})
+	b := New(term.TTY, -1, Options{})
 	b.Add(3 << 20)
 	b.Finish()
-	screen := term.screen()
+	screen := term.Screen()
 	if !unknownLine.MatchString(screen) {
 		t.Errorf("no line with spinner, bytes, rate and elapsed time; screen:\n%q", screen)
 	}
@@ -178,10 +144,10 @@ func TestBarUnknownLength(t *testing.T) {
 // TestBarCutShort: a body that ends early keeps the count it reached.
 func TestBarCutShort(t *testing.T) {
 	term := openTerminal(t)
-	b := New(term.tty, 4<<20, Options{Description: "big.bin"})
+	b := New(term.TTY, 4<<20, Options{Description: "big.bin"})
 	b.Add(1 << 20)
 	b.Finish()
-	screen := term.screen()
+	screen := term.Screen()
 	if !knownLine.MatchString(screen) || strings.Contains(screen, "100%") {
 		t.Errorf("want the bar left at 25%%; screen:\n%q", screen)
 	}

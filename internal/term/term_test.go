@@ -5,27 +5,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/creack/pty"
+	"sockfetch/internal/testenv"
 )
 
-// openPty returns the terminal end of a new pseudo-terminal, closed when
-// the test ends. It skips the test when the system has no pseudo-terminals
-// (and fails it when SOCKFETCH_REQUIRE_ALL=1).
-func openPty(t *testing.T) *os.File {
-	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		if os.Getenv("SOCKFETCH_REQUIRE_ALL") == "1" {
-			t.Fatalf("no pseudo-terminal: %v (SOCKFETCH_REQUIRE_ALL=1 forbids skipping)", err)
-		}
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { tty.Close(); ptmx.Close() })
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 97}); err != nil {
-		t.Fatal(err)
-	}
-	return tty
-}
+// openPty returns the terminal end of a new pseudo-terminal of 97 columns.
+func openPty(t *testing.T) *os.File { return testenv.OpenTerminal(t, 97).TTY }
 
 func pipe(t *testing.T) *os.File {
 	t.Helper()

@@ -1,10 +1,12 @@
 // Package testenv holds helpers that sockfetch's tests share: finding the
 // external tools a test needs (skipping with an install hint when one is
-// missing), requiring root, and picking free ports on 127.0.0.1.
+// missing), requiring root or the kernel's Landlock network rules, picking
+// free ports on 127.0.0.1, pseudo-terminals, and reading strace's trace of
+// the kernel lock.
 //
 // When the environment variable SOCKFETCH_REQUIRE_ALL is 1 (as in .ci/run),
-// every skip for a missing tool or missing privilege becomes a failure, so a
-// CI run cannot pass by skipping.
+// every skip for a missing tool, privilege, kernel feature or terminal
+// becomes a failure, so a CI run cannot pass by skipping.
 package testenv
 
 import (

@@ -28,7 +28,7 @@ type ttyRun struct {
 func runOnTerminal(t *testing.T, env []string, stdoutToo bool, args ...string) ttyRun {
 	t.Helper()
 	term := testenv.OpenTerminal(t, 100)
-	cmd := exec.Command(binary(t), args...)
+	cmd := exec.Command(testenv.Sockfetch(t), args...)
 	cmd.Env = append(append(binaryEnv(t), "TERM=xterm"), env...)
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, term.TTY
@@ -158,7 +158,7 @@ func TestBinarySplicesWithBar(t *testing.T) {
 	srv := bigServer(t, bigBody(8<<20), true)
 	for _, onTerminal := range []bool{false, true} {
 		log := filepath.Join(t.TempDir(), "strace.log")
-		args := []string{"-f", "-e", "trace=splice", "-o", log, binary(t), "-o", os.DevNull, srv.URL}
+		args := []string{"-f", "-e", "trace=splice", "-o", log, testenv.Sockfetch(t), "-o", os.DevNull, srv.URL}
 		if onTerminal {
 			term := testenv.OpenTerminal(t, 100)
 			cmd := exec.Command(strace, args...)

@@ -11,54 +11,23 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/testserver"
 )
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	binErr    error
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testenv.RemoveBuilds()
 	os.Exit(code)
-}
-
-// binary builds the sockfetch binary once per test run, without cgo as
-// released: the kernel lock (fetch/netlock) needs that below Landlock ABI 8.
-func binary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "sockfetch-test-")
-		if binErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, "sockfetch"), ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return filepath.Join(binDir, "sockfetch")
 }
 
 // runBinary runs the built binary with an environment free of proxy
 // variables.
 func runBinary(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
+	cmd := exec.Command(testenv.Sockfetch(t), args...)
 	cmd.Env = binaryEnv(t)
 	return runCmd(t, cmd)
 }
@@ -182,7 +151,7 @@ func TestBinaryLargeBodies(t *testing.T) {
 		}
 		// Standard output open on a file.
 		f, _ := os.Create(filepath.Join(dir, "stdout"))
-		cmd := exec.Command(binary(t), "-sS", srv.URL)
+		cmd := exec.Command(testenv.Sockfetch(t), "-sS", srv.URL)
 		cmd.Stdout = f
 		err := cmd.Run()
 		f.Close()
@@ -202,7 +171,7 @@ func TestBinarySplices(t *testing.T) {
 	dir := t.TempDir()
 	log := filepath.Join(dir, "strace.log")
 	out := filepath.Join(dir, "big")
-	cmd := exec.Command(strace, "-f", "-e", "trace=splice", "-o", log, binary(t), "-sS", "-o", out, srv.URL)
+	cmd := exec.Command(strace, "-f", "-e", "trace=splice", "-o", log, testenv.Sockfetch(t), "-sS", "-o", out, srv.URL)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Skipf("strace cannot trace here: %v\n%s", err, b)
 	}
@@ -238,7 +207,7 @@ func TestBinarySocks5ResolvesHere(t *testing.T) {
 
 	run := func(scheme string) result {
 		script := `mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf && shift 2 && exec "$@"`
-		return runBinaryArgs(t, "unshare", "-m", "sh", "-c", script, "sh", ourHosts, resolv, binary(t), "-x", scheme+"://"+proxy, url)
+		return runBinaryArgs(t, "unshare", "-m", "sh", "-c", script, "sh", ourHosts, resolv, testenv.Sockfetch(t), "-x", scheme+"://"+proxy, url)
 	}
 	r := run("socks5h")
 	r.want(t, 0, "hello, world\n")

@@ -99,7 +99,7 @@ func TestComplete(t *testing.T) {
 // "sockfetch", as after make install.
 func completionPath(t *testing.T) string {
 	dir := t.TempDir()
-	if err := os.Symlink(binary(t), filepath.Join(dir, "sockfetch")); err != nil {
+	if err := os.Symlink(testenv.Sockfetch(t), filepath.Join(dir, "sockfetch")); err != nil {
 		t.Fatal(err)
 	}
 	return dir + string(os.PathListSeparator) + os.Getenv("PATH")

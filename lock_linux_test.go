@@ -18,7 +18,7 @@ func runTraced(t *testing.T, args ...string) (result, string) {
 	t.Helper()
 	strace := testenv.RequireTool(t, "strace")
 	out := filepath.Join(t.TempDir(), "strace.out")
-	cmd := exec.Command(strace, append(append(testenv.LockStraceArgs(out), binary(t)), args...)...)
+	cmd := exec.Command(strace, append(append(testenv.LockStraceArgs(out), testenv.Sockfetch(t)), args...)...)
 	cmd.Env = binaryEnv(t)
 	r := runCmd(t, cmd)
 	trace, err := os.ReadFile(out)

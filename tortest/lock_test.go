@@ -5,11 +5,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"sockfetch/internal/testenv"
@@ -37,7 +35,7 @@ func traced(t *testing.T, n *tornet.Net, args ...string) result {
 	t.Helper()
 	strace := testenv.RequireTool(t, "strace")
 	out := filepath.Join(t.TempDir(), "strace.out")
-	r := runCmd(t, nil, strace, append(append(testenv.LockStraceArgs(out), sockfetch(t)), args...)...)
+	r := runCmd(t, nil, strace, append(append(testenv.LockStraceArgs(out), testenv.Sockfetch(t)), args...)...)
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -122,39 +120,14 @@ func TestLockExplained(t *testing.T) {
 	}
 }
 
-var simulated struct {
-	once sync.Once
-	bin  string
-	err  error
-}
-
-// simulatedBinary returns sockfetch built with -tags netlocktest, which
-// reads SOCKFETCH_NETLOCK_ABI in place of the kernel's Landlock ABI
-// version (see fetch/netlock).
-func simulatedBinary(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Dir(sockfetch(t)) // the build folder, removed by TestMain
-	simulated.once.Do(func() {
-		simulated.bin = filepath.Join(dir, "sockfetch-netlocktest")
-		cmd := exec.Command("go", "build", "-tags", "netlocktest", "-o", simulated.bin, ".")
-		cmd.Dir = moduleRoot()
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			simulated.err = fmt.Errorf("go build -tags netlocktest: %v\n%s", err, out)
-		}
-	})
-	if simulated.err != nil {
-		t.Fatal(simulated.err)
-	}
-	return simulated.bin
-}
-
 // TestLockUnavailable simulates a kernel without Landlock: sockfetch goes
 // on through Tor and -v says why there is no lock; with --require-lock it
 // exits 2 before connecting anywhere.
 func TestLockUnavailable(t *testing.T) {
 	n := tornet.Shared(t)
-	bin := simulatedBinary(t)
+	// Built with -tags netlocktest, sockfetch reads SOCKFETCH_NETLOCK_ABI in
+	// place of the kernel's Landlock ABI version (see fetch/netlock).
+	bin := testenv.Sockfetch(t, "netlocktest")
 	srv := newServer(t, "no lock\n")
 	env := []string{"SOCKFETCH_NETLOCK_ABI=0"}
 

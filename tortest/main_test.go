@@ -10,13 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"sockfetch/internal/testenv"
 	"sockfetch/internal/tornet"
 )
 
@@ -24,54 +23,10 @@ import (
 // measurement.
 const runTimeout = 90 * time.Second
 
-var build struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
-
 func TestMain(m *testing.M) {
 	code := tornet.Run(m)
-	if build.dir != "" {
-		os.RemoveAll(build.dir)
-	}
+	testenv.RemoveBuilds()
 	os.Exit(code)
-}
-
-// sockfetch returns the path of the sockfetch binary, built once per test
-// binary with `go build -o` from the module root. It is built without cgo,
-// as released: the kernel lock (fetch/netlock) needs that on kernels below
-// Landlock ABI 8.
-func sockfetch(t testing.TB) string {
-	t.Helper()
-	build.once.Do(func() {
-		build.dir, build.err = os.MkdirTemp("", "sockfetch-tortest-")
-		if build.err != nil {
-			return
-		}
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-		}
-		build.bin = filepath.Join(build.dir, "sockfetch")
-		cmd := exec.Command(goBin, "build", "-o", build.bin, ".")
-		cmd.Dir = moduleRoot()
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			build.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if build.err != nil {
-		t.Fatal(build.err)
-	}
-	return build.bin
-}
-
-// moduleRoot is the directory above this package.
-func moduleRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Dir(filepath.Dir(file))
 }
 
 // result is what a run of the binary showed the user.
@@ -88,7 +43,7 @@ func (r result) String() string {
 // environment without proxy or Tor variables) and returns what it showed.
 func run(t testing.TB, env []string, args ...string) result {
 	t.Helper()
-	return runCmd(t, env, sockfetch(t), args...)
+	return runCmd(t, env, testenv.Sockfetch(t), args...)
 }
 
 // runCmd is run for any program, such as strace running sockfetch.

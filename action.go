@@ -261,7 +261,7 @@ func (a *app) body(c *cli.Context) ([]byte, error) {
 			b := []byte(v)
 			if at && strings.HasPrefix(v, "@") {
 				var err error
-				if b, err = a.readData(v[1:]); err != nil {
+				if b, err = a.readArgFile(v[1:], "data"); err != nil {
 					return err
 				}
 				if strip {
@@ -287,8 +287,9 @@ func (a *app) body(c *cli.Context) ([]byte, error) {
 	return bytes.Join(parts, []byte("&")), nil
 }
 
-// readData reads a -d @file (- for standard input).
-func (a *app) readData(name string) ([]byte, error) {
+// readArgFile reads the file of an @FILE argument ("-" for standard input);
+// what names its contents in the error, such as "data".
+func (a *app) readArgFile(name, what string) ([]byte, error) {
 	var (
 		b   []byte
 		err error
@@ -299,11 +300,13 @@ func (a *app) readData(name string) ([]byte, error) {
 		b, err = os.ReadFile(name)
 	}
 	if err != nil {
-		return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read data from %s: %v", name, unwrapPathErr(err)), Cause: err}
+		return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read %s from %s: %v", what, name, unwrapPathErr(err)), Cause: err}
 	}
 	return b, nil
 }
 
+// unwrapPathErr returns the cause of an *os.PathError (its message names
+// the file again), or err itself.
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -13,20 +12,12 @@ import (
 )
 
 // writeOutFormat returns -w's format, read from a file for "@file" ("@-"
-// for standard input), with curl's backslash escapes applied.
+// for standard input). Its backslash escapes are applied by writeOut.
 func (a *app) writeOutFormat(s string) (string, error) {
 	if name, ok := strings.CutPrefix(s, "@"); ok {
-		var (
-			b   []byte
-			err error
-		)
-		if name == "-" {
-			b, err = io.ReadAll(a.stdin)
-		} else {
-			b, err = os.ReadFile(name)
-		}
+		b, err := a.readArgFile(name, "the -w format")
 		if err != nil {
-			return "", &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read the -w format from %s: %v", name, unwrapPathErr(err)), Cause: err}
+			return "", err
 		}
 		s = string(b)
 	}

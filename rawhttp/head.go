@@ -40,8 +40,6 @@ type lexer struct {
 	spans  []span
 	lim    *Limits
 	maxLen int
-	what   string // "head" or "trailer section"
-	limit  string // the limit on maxLen
 
 	major, minor, status int
 	reason               [2]int // reason phrase offsets
@@ -59,9 +57,9 @@ func (l *lexer) reset(head bool, base int64, lim *Limits) {
 	l.head, l.base, l.pos, l.crlf, l.spans, l.lim = head, base, 0, 0, l.spans[:0], lim
 	l.framing = framingIndex{}
 	if head {
-		l.maxLen, l.what, l.limit = min(lim.MaxHead, maxSection), "head", "Limits.MaxHead"
+		l.maxLen = min(lim.MaxHead, maxSection)
 	} else {
-		l.maxLen, l.what, l.limit = min(lim.MaxTrailer, maxSection), "trailer section", "Limits.MaxTrailer"
+		l.maxLen = min(lim.MaxTrailer, maxSection)
 	}
 }
 
@@ -96,10 +94,10 @@ func (l *lexer) lex(b []byte) (int, error) {
 			l.crlf++
 		}
 		if next-start > l.lim.MaxLine {
-			return 0, limitErr(l.base+int64(start), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[start:next])
+			return 0, l.lineErr(start, b[start:next])
 		}
 		if next > l.maxLen {
-			return 0, limitErr(l.base, l.what, l.maxLen, l.limit, nil)
+			return 0, l.sectionErr()
 		}
 		l.pos = next
 		if c > start && b[c] == ':' {
@@ -140,10 +138,10 @@ func (l *lexer) firstLine(b []byte) (bool, error) {
 		return false, err
 	}
 	if next > l.lim.MaxLine {
-		return false, limitErr(l.base, l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[:next])
+		return false, l.lineErr(0, b[:next])
 	}
 	if next > l.maxLen {
-		return false, limitErr(l.base, l.what, l.maxLen, l.limit, nil)
+		return false, l.sectionErr()
 	}
 	line := b[:i]
 	if len(line) > 0 && line[len(line)-1] == '\r' {
@@ -169,9 +167,27 @@ func (l *lexer) short(b []byte) error {
 		}
 	}
 	if len(b)-l.pos > l.lim.MaxLine {
-		return limitErr(l.base+int64(l.pos), l.what+" line", l.lim.MaxLine, "Limits.MaxLine", b[l.pos:])
+		return l.lineErr(l.pos, b[l.pos:])
 	}
-	return limitErr(l.base, l.what, l.maxLen, l.limit, nil)
+	return l.sectionErr()
+}
+
+// lineErr reports that the line at start, near, is longer than
+// Limits.MaxLine.
+func (l *lexer) lineErr(start int, near []byte) error {
+	what := "trailer section line"
+	if l.head {
+		what = "head line"
+	}
+	return limitErr(l.base+int64(start), what, l.lim.MaxLine, "Limits.MaxLine", near)
+}
+
+// sectionErr reports that the section is longer than its limit.
+func (l *lexer) sectionErr() error {
+	if l.head {
+		return limitErr(l.base, "head", l.maxLen, "Limits.MaxHead", nil)
+	}
+	return limitErr(l.base, "trailer section", l.maxLen, "Limits.MaxTrailer", nil)
 }
 
 // statusLine checks the status line (line end removed) and keeps its parts.

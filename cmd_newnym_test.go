@@ -131,28 +131,26 @@ func TestNewnymControlSocketPermission(t *testing.T) {
 // TestNewnymNotControlPort points newnym at a port that answers like Tor's
 // SocksPort does to a line of text.
 func TestNewnymNotControlPort(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Write([]byte("HTTP/1.0 501 Tor is not an HTTP Proxy\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"))
-			c.Close()
-		}
-	}()
-	r := runNewnym(t, nil, "--control", ln.Addr().String())
-	r.wantError(t, 8, ln.Addr().String()+" does not speak Tor's control protocol", "not its SocksPort (9050)")
+	addr := acceptEach(t, func(c net.Conn) {
+		c.Write([]byte("HTTP/1.0 501 Tor is not an HTTP Proxy\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"))
+		c.Close()
+	})
+	r := runNewnym(t, nil, "--control", addr)
+	r.wantError(t, 8, addr+" does not speak Tor's control protocol", "not its SocksPort (9050)")
 }
 
 // TestNewnymTimeout points newnym at a port that accepts and never
 // answers.
 func TestNewnymTimeout(t *testing.T) {
+	addr := acceptEach(t, func(c net.Conn) { t.Cleanup(func() { c.Close() }) })
+	r := runNewnym(t, nil, "--control", addr, "-m", "0.2")
+	r.wantError(t, 28, "Tor at "+addr+" did not answer PROTOCOLINFO within 200ms", "")
+}
+
+// acceptEach hands each connection accepted on a loopback port to handle,
+// in the accepting goroutine, until the test ends. It returns the address.
+func acceptEach(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -164,11 +162,10 @@ func TestNewnymTimeout(t *testing.T) {
 			if err != nil {
 				return
 			}
-			t.Cleanup(func() { c.Close() })
+			handle(c)
 		}
 	}()
-	r := runNewnym(t, nil, "--control", ln.Addr().String(), "-m", "0.2")
-	r.wantError(t, 28, "Tor at "+ln.Addr().String()+" did not answer PROTOCOLINFO within 200ms", "")
+	return ln.Addr().String()
 }
 
 func TestNewnymUsage(t *testing.T) {

@@ -35,6 +35,13 @@ func serve(t *testing.T, answer func(req string) string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	serveOn(t, ln, answer)
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// serveOn answers every connection accepted on ln as serve does. It closes
+// ln when the test ends.
+func serveOn(t *testing.T, ln net.Listener, answer func(req string) string) {
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -57,7 +64,6 @@ func serve(t *testing.T, answer func(req string) string) int {
 			}()
 		}
 	}()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // chunkedAnswer is a chunked body of twelve chunks with a trailer.
@@ -268,26 +274,7 @@ func TestExplainRealTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						break
-					}
-				}
-				c.Write([]byte(routes("GET / ")))
-			}()
-		}
-	}()
+	serveOn(t, ln, func(string) string { return routes("GET / ") })
 	url := "https://" + ln.Addr().String() + "/"
 	var out, trace bytes.Buffer
 	v := New(&out, Options{Mask: true})

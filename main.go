@@ -53,13 +53,8 @@ func (s *sys) context() context.Context {
 	return s.ctx
 }
 
-// run runs sockfetch with args (args[0] is the program name) and returns the
-// exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runSys(args, &sys{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv})
-}
-
-// runSys is run with every seam exposed.
+// runSys runs sockfetch with args (args[0] is the program name) in the
+// surroundings s and returns the exit status.
 func runSys(args []string, s *sys) (code int) {
 	a := &app{sys: s}
 	defer func() {
@@ -81,12 +76,6 @@ func runSys(args []string, s *sys) (code int) {
 		return exitCode(err)
 	}
 	return a.code
-}
-
-// newApp returns the command-line app writing to stdout and stderr, with
-// the process's environment and standard input.
-func newApp(stdout, stderr io.Writer) *cli.App {
-	return (&app{sys: &sys{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}}).cliApp()
 }
 
 // app is one run of the command line.

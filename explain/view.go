@@ -53,15 +53,14 @@ type View struct {
 	sumReqHead, sumReqBody       int64
 	sumHead, sumBody, sumFraming int64
 
-	done      bool
-	timings   fetch.Timings
-	sent      int64
-	recv      int64
-	shown     []error // errors already written
-	hinted    bool
-	finished  bool
-	lastAt    time.Duration
-	lastStamp string
+	done     bool
+	timings  fetch.Timings
+	sent     int64
+	recv     int64
+	shown    []error // errors already written
+	hinted   bool
+	finished bool
+	lastAt   time.Duration
 }
 
 // New returns a View writing to w.

@@ -64,11 +64,7 @@ func build(tags []string) (string, error) {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
 	bin := filepath.Join(builds.dir, name)
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	cmd := exec.Command(goTool, append(args, "-o", bin, ".")...)
+	cmd := exec.Command("go", append(args, "-o", bin, ".")...) // go test puts its go first in PATH
 	cmd.Dir = moduleRoot()
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path"
@@ -300,15 +301,16 @@ func (a *app) readArgFile(name, what string) ([]byte, error) {
 		b, err = os.ReadFile(name)
 	}
 	if err != nil {
-		return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read %s from %s: %v", what, name, unwrapPathErr(err)), Cause: err}
+		return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read %s from %s: %v", what, name, pathReason(err)), Cause: err}
 	}
 	return b, nil
 }
 
-// unwrapPathErr returns the cause of an *os.PathError (its message names
-// the file again), or err itself.
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
+// pathReason returns the cause of an *fs.PathError, whose message names
+// the operation and the path again, or err itself.
+func pathReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
@@ -360,7 +362,7 @@ func (a *app) openAux(name string) (io.Writer, func(), error) {
 	}
 	f, err := os.Create(name)
 	if err != nil {
-		return nil, nil, &fetch.Error{Kind: fetch.ErrWrite, Msg: fmt.Sprintf("cannot create %s: %v", name, unwrapPathErr(err)), Cause: err}
+		return nil, nil, &fetch.Error{Kind: fetch.ErrWrite, Msg: fmt.Sprintf("cannot create %s: %v", name, pathReason(err)), Cause: err}
 	}
 	return f, func() { f.Close() }, nil
 }

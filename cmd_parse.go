@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -107,7 +106,7 @@ func parseAction(c *cli.Context) error {
 	if path := c.String("output"); path != "" {
 		out, err = fetch.CreateOutput(path)
 		if err != nil {
-			return cli.Exit(fmt.Sprintf("cannot write %s: %v", path, parsePathReason(err)), parseExitWrite)
+			return cli.Exit(fmt.Sprintf("cannot write %s: %v", path, pathReason(err)), parseExitWrite)
 		}
 		body = out.File()
 	}
@@ -130,9 +129,9 @@ func parseAction(c *cli.Context) error {
 	}
 	switch {
 	case res.writeErr != nil:
-		return cli.Exit(fmt.Sprintf("cannot write %s: %v", c.String("output"), parsePathReason(res.writeErr)), parseExitWrite)
+		return cli.Exit(fmt.Sprintf("cannot write %s: %v", c.String("output"), pathReason(res.writeErr)), parseExitWrite)
 	case res.readErr != nil:
-		return cli.Exit(fmt.Sprintf("cannot read %s: %v", inName, parsePathReason(res.readErr)), parseExitRead)
+		return cli.Exit(fmt.Sprintf("cannot read %s: %v", inName, pathReason(res.readErr)), parseExitRead)
 	case res.err != nil:
 		return parseExit(inName, res.err)
 	}
@@ -177,7 +176,7 @@ func openParseInput(c *cli.Context, name string) (io.Reader, string, func(), err
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, name, nil, parsePathReason(err)
+		return nil, name, nil, pathReason(err)
 	}
 	return f, name, func() { f.Close() }, nil
 }
@@ -272,16 +271,6 @@ func parseExit(inName string, err error) error {
 		return cli.Exit(fmt.Sprintf("%s: body cut short at byte %d: %s", inName, pe.Offset, pe.Msg), parseExitPartial)
 	}
 	return cli.Exit(fmt.Sprintf("%s: response rejected at byte %d: %s", inName, pe.Offset, pe.Msg), parseExitMalformed)
-}
-
-// parsePathReason drops the operation and path of an *os.PathError, which the
-// message names itself.
-func parsePathReason(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // plural returns "1 byte" or "n bytes".

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,7 +69,7 @@ func (a *app) fetchAction(c *cli.Context) error {
 		return err
 	}
 	outputs := c.StringSlice("output")
-	if c.Bool("remote-name") && !contains(outputs, remoteNameMarker) {
+	if c.Bool("remote-name") && !slices.Contains(outputs, remoteNameMarker) {
 		outputs = append(outputs, remoteNameMarker) // -O given to an app not built by normalizeArgs
 	}
 
@@ -165,10 +167,8 @@ func (a *app) request(c *cli.Context) (*fetch.Request, error) {
 		Insecure:     c.Bool("insecure"),
 		CACert:       c.String("cacert"),
 	}
-	if c.Bool("head") {
-		if r.Method == "" {
-			r.Method = "HEAD"
-		}
+	if c.Bool("head") && r.Method == "" {
+		r.Method = "HEAD"
 	}
 	var err error
 	if r.MaxTime, err = seconds(c, "max-time"); err != nil {
@@ -213,6 +213,11 @@ func (a *app) request(c *cli.Context) (*fetch.Request, error) {
 		r.UserAgent = torUserAgent
 	}
 	return r, nil
+}
+
+// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
+func basicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 // dialer builds the fetch.Dialer from the network options.
@@ -333,20 +338,22 @@ func seconds(c *cli.Context, name string) (time.Duration, error) {
 // 1024, as curl).
 func parseSize(s string) (int64, error) {
 	mult := int64(1)
-	switch strings.ToLower(s[len(s)-1:]) {
-	case "k":
-		mult = 1 << 10
-	case "m":
-		mult = 1 << 20
-	case "g":
-		mult = 1 << 30
+	if s != "" {
+		switch s[len(s)-1] {
+		case 'k', 'K':
+			mult = 1 << 10
+		case 'm', 'M':
+			mult = 1 << 20
+		case 'g', 'G':
+			mult = 1 << 30
+		}
 	}
 	if mult > 1 {
 		s = s[:len(s)-1]
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("want a number of bytes, such as 500000 or 10M")
+		return 0, errors.New("want a number of bytes, such as 500000 or 10M")
 	}
 	return n * mult, nil
 }
@@ -365,13 +372,4 @@ func (a *app) openAux(name string) (io.Writer, func(), error) {
 		return nil, nil, &fetch.Error{Kind: fetch.ErrWrite, Msg: fmt.Sprintf("cannot create %s: %v", name, pathReason(err)), Cause: err}
 	}
 	return f, func() { f.Close() }, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -325,22 +325,27 @@ func groupHint(path, what string) string {
 
 // askPassword prompts for the control password on a terminal.
 func (r *newnymRun) askPassword(addr string) (string, error) {
-	need := &newnymError{
-		msg:  fmt.Sprintf("Tor at %s wants a control password", addr),
-		hint: "put it in $" + envTorPassword + ", or run newnym on a terminal to be asked (never on the command line)",
-		code: newnymExitAuth,
-	}
 	f, ok := r.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", need
+		return "", passwordNeeded(addr)
 	}
 	fmt.Fprintf(r.stderr, "Tor control password for %s: ", addr)
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(r.stderr)
 	if err != nil || len(b) == 0 {
-		return "", need
+		return "", passwordNeeded(addr)
 	}
 	return string(b), nil
+}
+
+// passwordNeeded says that Tor at addr wants a password newnym does not
+// have.
+func passwordNeeded(addr string) *newnymError {
+	return &newnymError{
+		msg:  fmt.Sprintf("Tor at %s wants a control password", addr),
+		hint: "put it in $" + envTorPassword + ", or run newnym on a terminal to be asked (never on the command line)",
+		code: newnymExitAuth,
+	}
 }
 
 // hashedPassword matches the form of torrc's HashedControlPassword.
@@ -394,11 +399,7 @@ func (r *newnymRun) authenticate(ctx context.Context, conn *torctl.Conn, addr st
 			code: newnymExitAuth,
 		}
 	case errors.Is(err, torctl.ErrPasswordRequired):
-		return &newnymError{
-			msg:  fmt.Sprintf("Tor at %s wants a control password", addr),
-			hint: "put it in $" + envTorPassword + ", or run newnym on a terminal to be asked (never on the command line)",
-			code: newnymExitAuth,
-		}
+		return passwordNeeded(addr)
 	case errors.Is(err, torctl.ErrNoAuthMethod):
 		return &newnymError{
 			msg:  fmt.Sprintf("Tor at %s offers no authentication sockfetch speaks (%s)", addr, strings.Join(pi.AuthMethods, ",")),

@@ -273,7 +273,8 @@ func parseExit(inName string, err error) error {
 	return cli.Exit(fmt.Sprintf("%s: response rejected at byte %d: %s", inName, pe.Offset, pe.Msg), parseExitMalformed)
 }
 
-// plural returns "1 byte" or "n bytes".
+// parsePlural returns "1 one" or "n many", such as "1 more byte" or
+// "2 more bytes".
 func parsePlural(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one

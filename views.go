@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/base64"
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/explain"
@@ -12,12 +11,11 @@ import (
 // views are the observers of the fetch events asked for on the command
 // line: -v, --explain, --trace and --trace-ascii.
 type views struct {
-	verbose  *verbose
-	explain  func() *explain.View // a fresh view per URL
-	view     *explain.View
-	traces   []*explain.Trace
-	closers  []func()
-	observes []func(fetch.Event)
+	verbose *verbose
+	explain func() *explain.View // a fresh view per URL
+	view    *explain.View
+	traces  []*explain.Trace
+	closers []func()
 }
 
 // openViews opens the views asked for.
@@ -56,24 +54,23 @@ func (a *app) openViews(c *cli.Context) (*views, error) {
 // observer returns the function to give fetch for the next URL, or nil when
 // nothing observes (so that fetch records nothing).
 func (v *views) observer() func(fetch.Event) {
-	v.observes = v.observes[:0]
+	var obs []func(fetch.Event)
 	if v.verbose != nil {
-		v.observes = append(v.observes, v.verbose.observe)
+		obs = append(obs, v.verbose.observe)
 	}
 	if v.explain != nil {
 		v.view = v.explain()
-		v.observes = append(v.observes, v.view.Observe)
+		obs = append(obs, v.view.Observe)
 	}
 	for _, t := range v.traces {
-		v.observes = append(v.observes, t.Observe)
+		obs = append(obs, t.Observe)
 	}
-	switch len(v.observes) {
+	switch len(obs) {
 	case 0:
 		return nil
 	case 1:
-		return v.observes[0]
+		return obs[0]
 	}
-	obs := append(([]func(fetch.Event))(nil), v.observes...)
 	return func(e fetch.Event) {
 		for _, o := range obs {
 			o(e)
@@ -95,9 +92,4 @@ func (v *views) close() {
 		c()
 	}
 	v.closers = nil
-}
-
-// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
-func basicAuth(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }

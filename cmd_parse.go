@@ -112,11 +112,7 @@ func parseAction(c *cli.Context) error {
 	}
 
 	w := c.App.Writer
-	o := explain.Options{Width: term.Width(w), Color: term.Color(w, os.Getenv, c.Bool("no-color"))}
-	if o.Width <= 20 {
-		o.Width = 80
-	}
-	res := parseResponse(w, o, in, method, body)
+	res := parseResponse(w, explainOptions(w, os.Getenv, c.Bool("no-color")), in, method, body)
 	if out != nil {
 		// Never a file that looks complete but is not.
 		if res.err == nil && res.readErr == nil && res.writeErr == nil {

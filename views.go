@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/explain"
@@ -25,10 +27,7 @@ func (a *app) openViews(c *cli.Context) (*views, error) {
 		v.verbose = &verbose{w: a.stderr, color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}
 	}
 	if c.Bool("explain") {
-		o := explain.Options{Width: term.Width(a.stderr), Color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}
-		if o.Width <= 20 {
-			o.Width = 80 // not a terminal, or too narrow to draw in
-		}
+		o := explainOptions(a.stderr, a.getenv, c.Bool("no-color"))
 		v.explain = func() *explain.View { return explain.New(a.stderr, o) }
 	}
 	for _, t := range []struct {
@@ -49,6 +48,17 @@ func (a *app) openViews(c *cli.Context) (*views, error) {
 		v.closers = append(v.closers, func() { tr.Close(); closeFn() })
 	}
 	return v, nil
+}
+
+// explainOptions are the options of a teaching view written to w: the
+// width of its terminal (80 columns when w is not a terminal, or one too
+// narrow to draw in) and colour where term.Color allows it.
+func explainOptions(w io.Writer, getenv func(string) string, noColor bool) explain.Options {
+	o := explain.Options{Width: term.Width(w), Color: term.Color(w, getenv, noColor)}
+	if o.Width <= 20 {
+		o.Width = 80
+	}
+	return o
 }
 
 // observer returns the function to give fetch for the next URL, or nil when

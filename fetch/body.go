@@ -50,7 +50,7 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	raw := &countReader{r: rd.Body(resp), n: &f.received, bar: bar}
 	var r io.Reader = raw
 	if limit > 0 {
-		r = &maxReader{r: r, left: limit}
+		r = &maxReader{r: r, left: limit, max: limit}
 	}
 	if encodings != nil {
 		dr, err := decoder(r, encodings)
@@ -104,7 +104,7 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 	case err != nil:
 		return got, writeError(err)
 	case limit > 0 && got > limit:
-		return got, errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", limit)
+		return got, tooLarge(limit)
 	case fr.Kind == rawhttp.Length && got < want:
 		return got, errorf(ErrPartial, io.ErrUnexpectedEOF, "transfer closed with %d bytes remaining", want-got)
 	}
@@ -181,7 +181,7 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 			return body.total, f.bodyError(ctx, rerr, body.total)
 		}
 		if limit := f.req.MaxFileSize; limit > 0 && body.total > limit {
-			return body.total, errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", limit)
+			return body.total, tooLarge(limit)
 		}
 	}
 }
@@ -337,23 +337,26 @@ func (c *countReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// maxReader fails with ErrFileSize once more than left bytes were read.
+// maxReader fails with ErrFileSize once more than max bytes were read.
 type maxReader struct {
 	r    io.Reader
-	left int64
+	left int64 // bytes still allowed
 	max  int64
 }
 
 func (m *maxReader) Read(p []byte) (int, error) {
-	if m.max == 0 {
-		m.max = m.left
-	}
 	n, err := m.r.Read(p)
 	if int64(n) > m.left {
-		return int(m.left), errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", m.max)
+		return int(m.left), tooLarge(m.max)
 	}
 	m.left -= int64(n)
 	return n, err
+}
+
+// tooLarge is the error for a body of more than limit bytes
+// (--max-filesize) whose length was not known in advance.
+func tooLarge(limit int64) *Error {
+	return errorf(ErrFileSize, nil, "maximum file size exceeded: more than %d bytes", limit)
 }
 
 // errWriter records the first write error, so that a failed copy can be

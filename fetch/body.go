@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -81,10 +82,7 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 		want = fr.Length
 	}
 	limit := f.req.MaxFileSize
-	buffered := int64(br.Buffered())
-	if buffered > want {
-		buffered = want
-	}
+	buffered := min(int64(br.Buffered()), want)
 	head, _ := br.Peek(int(buffered))
 	if _, err := file.Write(head); err != nil {
 		return 0, writeError(err)
@@ -201,12 +199,7 @@ func (f *fetcher) contentEncodings(resp *rawhttp.Response) []string {
 			}
 		}
 	}
-	if len(list) == 0 {
-		return nil
-	}
-	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-		list[i], list[j] = list[j], list[i]
-	}
+	slices.Reverse(list) // the last coding applied is undone first
 	return list
 }
 

@@ -26,6 +26,16 @@ type Tor struct {
 	Env  string // the value of $SOCKFETCH_TOR_ADDR; "" for none
 }
 
+// addrs returns the SocksPort addresses to try in order, and whether the
+// user named one (socks.TorAddrs); a bad address is an ErrUsage error.
+func (t *Tor) addrs() ([]socks.Addr, bool, error) {
+	addrs, explicit, err := socks.TorAddrs(t.Addr, t.Env)
+	if err != nil {
+		return nil, false, errorf(ErrUsage, err, "%v", err).withHint("give --tor-addr HOST:PORT or --tor-addr unix:/path/to/socket")
+	}
+	return addrs, explicit, nil
+}
+
 // Dialer opens the connection for each hop of a fetch: directly, through a
 // SOCKS5 proxy, or through Tor. Every hop of one fetch uses the same Dialer,
 // so a redirect never leaves the proxy or Tor.
@@ -346,9 +356,9 @@ func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host strin
 // connectTor opens a tunnel to host:port through Tor; the name always goes
 // to Tor.
 func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int) (*conn, error) {
-	addrs, explicit, err := socks.TorAddrs(f.dialer.Tor.Addr, f.dialer.Tor.Env)
+	addrs, explicit, err := f.dialer.Tor.addrs()
 	if err != nil {
-		return nil, errorf(ErrUsage, err, "%v", err).withHint("give --tor-addr HOST:PORT or --tor-addr unix:/path/to/socket")
+		return nil, err
 	}
 	if f.obs != nil && !explicit && len(addrs) > 1 {
 		names := make([]string, len(addrs))

@@ -108,11 +108,8 @@ func (d *Dialer) applyLock(ctx context.Context, l *Lock) (netlock.Status, error)
 // lockAddrs returns the proxy addresses the lock must leave open.
 func (d *Dialer) lockAddrs() ([]socks.Addr, error) {
 	if d.Tor != nil {
-		addrs, _, err := socks.TorAddrs(d.Tor.Addr, d.Tor.Env)
-		if err != nil {
-			return nil, errorf(ErrUsage, err, "%v", err).withHint("give --tor-addr HOST:PORT or --tor-addr unix:/path/to/socket")
-		}
-		return addrs, nil
+		addrs, _, err := d.Tor.addrs()
+		return addrs, err
 	}
 	if d.Proxy == nil || d.Proxy.Flag == "" {
 		return nil, errorf(ErrUsage, nil, "the kernel lock needs Tor or a proxy given with -x")

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -482,6 +483,11 @@ func (f *fetcher) buildRequest(u *url.URL, host string, port int, method string,
 		return nil, 0, errorf(ErrUsage, err, "cannot send the request: %v", strings.TrimPrefix(err.Error(), "rawhttp: "))
 	}
 	return wire, len(wire) - len(body), nil
+}
+
+// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
+func basicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 // add adds one hop's timings to t, as curl sums them over redirects.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"io"
 	"net"
@@ -89,9 +88,4 @@ func (f *fetcher) tlsError(ctx context.Context, err error, host string) error {
 	}
 	return errorf(ErrTLS, err, "TLS handshake with %s failed: %s", host, msg).
 		withHint("is the server speaking TLS on this port? try http:// instead")
-}
-
-// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
-func basicAuth(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }

@@ -234,20 +234,9 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 		return f.connectSOCKS(ctx, h, rt.proxy, ips[0].String(), port)
 	}
 
-	var errs []error
-	for _, ip := range ips {
-		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
-		if f.obs != nil {
-			f.emit(Event{Kind: EvInfo, Info: "trying " + addr})
-		}
-		c, err := f.dialTCP(ctx, h, addr, host)
-		if err == nil {
-			return &conn{Conn: c, peer: ip.String(), port: port, local: c.LocalAddr()}, nil
-		}
-		errs = append(errs, err)
-		if ctx.Err() != nil {
-			break
-		}
+	c, ip, errs := f.dialEach(ctx, h, ips, strconv.Itoa(port), host, "")
+	if c != nil {
+		return &conn{Conn: c, peer: ip.String(), port: port, local: c.LocalAddr()}, nil
 	}
 	err = errors.Join(errs...)
 	if ctx.Err() != nil {
@@ -261,15 +250,43 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	return nil, e
 }
 
-// dialTCP dials address (an IP literal and port), records the connect time
-// and reports the connection. name is what was asked for, for the event.
-func (f *fetcher) dialTCP(ctx context.Context, h *hop, address, name string) (net.Conn, error) {
-	c, err := f.dialer.dialContext(ctx, f.dialer.network(), address)
+// dialEach dials port at each of ips in turn (dial) until one connects,
+// and returns that connection and its address, or every attempt's error.
+func (f *fetcher) dialEach(ctx context.Context, h *hop, ips []net.IP, port, host, what string) (net.Conn, net.IP, []error) {
+	var errs []error
+	for _, ip := range ips {
+		c, err := f.dial(ctx, h, f.dialer.network(), net.JoinHostPort(ip.String(), port), host, what)
+		if err == nil {
+			return c, ip, nil
+		}
+		errs = append(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, nil, errs
+}
+
+// dial says it tries address, dials it, records the connect time and
+// reports the connection. host is the name asked for, and what names the
+// proxy dialed ("SOCKS5 proxy", "Tor"; "" for the target), for the events.
+func (f *fetcher) dial(ctx context.Context, h *hop, network, address, host, what string) (net.Conn, error) {
+	if f.obs != nil {
+		shown := address
+		if network == "unix" {
+			shown = "unix:" + address
+		}
+		if what != "" {
+			shown = what + " at " + shown
+		}
+		f.emit(Event{Kind: EvInfo, Info: "trying " + shown})
+	}
+	c, err := f.dialer.dialContext(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
 	h.tim.Connect = h.since()
-	f.emit(Event{Kind: EvConnect, Host: name, Local: c.LocalAddr(), Peer: c.RemoteAddr()})
+	f.emit(Event{Kind: EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Info: what})
 	return c, nil
 }
 
@@ -278,16 +295,7 @@ func (f *fetcher) dialTCP(ctx context.Context, h *hop, address, name string) (ne
 func (f *fetcher) proxyDial(h *hop, what string) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		if network == "unix" {
-			if f.obs != nil {
-				f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at unix:" + address})
-			}
-			c, err := f.dialer.dialContext(ctx, network, address)
-			if err != nil {
-				return nil, err
-			}
-			h.tim.Connect = h.since()
-			f.emit(Event{Kind: EvConnect, Host: what, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Info: what})
-			return c, nil
+			return f.dial(ctx, h, network, address, what, what)
 		}
 		host, port, err := net.SplitHostPort(address)
 		if err != nil {
@@ -297,22 +305,9 @@ func (f *fetcher) proxyDial(h *hop, what string) func(ctx context.Context, netwo
 		if err != nil {
 			return nil, err
 		}
-		var errs []error
-		for _, ip := range ips {
-			a := net.JoinHostPort(ip.String(), port)
-			if f.obs != nil {
-				f.emit(Event{Kind: EvInfo, Info: "trying " + what + " at " + a})
-			}
-			c, err := f.dialer.dialContext(ctx, f.dialer.network(), a)
-			if err == nil {
-				h.tim.Connect = h.since()
-				f.emit(Event{Kind: EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Info: what})
-				return c, nil
-			}
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
+		c, _, errs := f.dialEach(ctx, h, ips, port, host, what)
+		if c != nil {
+			return c, nil
 		}
 		return nil, errors.Join(errs...)
 	}

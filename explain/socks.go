@@ -219,18 +219,11 @@ func (d *socksDecoder) request(b []byte) socksMsg {
 	case 0xF0:
 		cmd = "RESOLVE (a Tor extension): look up a name"
 	}
-	m := socksMsg{title: t, fields: []socksField{
+	return d.withAddress(socksMsg{title: t, fields: []socksField{
 		f(b[:1], "version 5"),
 		f(b[1:2], "command %02x = %s", b[1], cmd),
 		f(b[2:3], "reserved, always 00"),
-	}}
-	addr, ok := d.address(b[3:], true)
-	m.fields = append(m.fields, addr...)
-	m.ok = ok
-	if !ok {
-		m.why = "the address does not fit the message"
-	}
-	return m
+	}}, b[3:], true)
 }
 
 func (d *socksDecoder) reply(b []byte) socksMsg {
@@ -238,12 +231,17 @@ func (d *socksDecoder) reply(b []byte) socksMsg {
 	if len(b) < 4 || b[0] != socksVersion {
 		return bad(t, notSOCKS(b))
 	}
-	m := socksMsg{title: t, fields: []socksField{
+	return d.withAddress(socksMsg{title: t, fields: []socksField{
 		f(b[:1], "version 5"),
 		f(b[1:2], "reply %02x = %s", b[1], replyText(b[1], d.onion)),
 		f(b[2:3], "reserved, always 00"),
-	}}
-	addr, ok := d.address(b[3:], false)
+	}}, b[3:], false)
+}
+
+// withAddress adds to m the fields of b, the rest of a request (target) or
+// reply from ATYP on; m is whole when they fill b exactly.
+func (d *socksDecoder) withAddress(m socksMsg, b []byte, target bool) socksMsg {
+	addr, ok := d.address(b, target)
 	m.fields = append(m.fields, addr...)
 	m.ok = ok
 	if !ok {

@@ -28,11 +28,10 @@ type Options struct {
 // waterfall of the time when Finish is called. A View is not safe for
 // concurrent use; fetch calls Observe from one goroutine.
 type View struct {
-	p      *printer
-	legend bool
-	hop    int
-	sec    int
-	cur    string // key of the open section
+	p   *printer
+	hop int    // the request being shown, from 1; 0 before the legend is written
+	sec int    // sections written
+	cur string // key of the open section
 
 	url       *url.URL
 	resolved  bool // a name-resolution section was written in this hop
@@ -94,7 +93,7 @@ func (v *View) Observe(e fetch.Event) {
 		return
 	}
 	v.lastAt = e.At
-	if !v.legend && e.Kind != fetch.EvStart {
+	if v.hop == 0 && e.Kind != fetch.EvStart {
 		v.start(fetch.Event{At: e.At})
 	}
 	switch e.Kind {
@@ -171,8 +170,7 @@ func (v *View) start(e fetch.Event) {
 		v.url, _ = url.Parse(e.URL)
 	}
 	v.prev = e.At
-	if !v.legend {
-		v.legend = true
+	if v.hop == 0 {
 		what := "this fetch"
 		if e.URL != "" {
 			what = "the fetch of " + v.p.m.text(clean(e.URL))

@@ -202,20 +202,13 @@ func visible(b []byte) string {
 // print: control characters and invalid UTF-8 become \xNN escapes, printable
 // Unicode stays.
 func clean(s string) string {
-	ok := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
-			ok = false
-			break
-		}
-	}
-	if ok {
+	if !strings.ContainsFunc(s, unsafeRune) {
 		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
+		if unsafeRune(r) {
 			for j := 0; j < n; j++ {
 				fmt.Fprintf(&b, `\x%02x`, s[i+j])
 			}
@@ -225,6 +218,12 @@ func clean(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// unsafeRune reports whether clean escapes r: a C0 or C1 control
+// character, DEL, or the rune of invalid UTF-8.
+func unsafeRune(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError
 }
 
 // hexBytes returns b as two-digit hex bytes separated by spaces.

@@ -218,7 +218,7 @@ func ipBoundary(before, after string) bool {
 		if isHex(c) {
 			return false
 		}
-		if (c == '.' || c == ':') && len(after) > 1 && isHex(after[1]) && c != ':' {
+		if c == '.' && len(after) > 1 && isHex(after[1]) {
 			return false
 		}
 	}

@@ -106,7 +106,7 @@ func (t *Trace) Observe(e fetch.Event) {
 		t.tls(e.TLS)
 	case fetch.EvRequest:
 		head := e.Bytes
-		if e.Size >= 0 && e.Size <= int64(len(head)) && e.Size > 0 {
+		if e.Size > 0 && e.Size <= int64(len(head)) {
 			head = head[:e.Size]
 		}
 		t.dump("=> Send header", head)

@@ -587,6 +587,7 @@ func (v *View) fail(e fetch.Event) {
 	for _, s := range v.shown {
 		if errors.Is(err, s) || s.Error() == err.Error() {
 			seen = true
+			break
 		}
 	}
 	v.shown = append(v.shown, err)

@@ -42,6 +42,7 @@ type Error struct {
 	Cause error  // the underlying error, or nil
 }
 
+// Error returns Msg, the line for the user.
 func (e *Error) Error() string { return e.Msg }
 
 // Unwrap returns the sentinel and the cause, for errors.Is and errors.As.

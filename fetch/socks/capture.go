@@ -20,6 +20,7 @@ const (
 
 var stepNames = [...]string{"", "greeting", "method selection", "username/password", "username/password status", "connect request", "reply"}
 
+// String names the step in words, such as "method selection".
 func (s Step) String() string {
 	if int(s) < len(stepNames) && s > 0 {
 		return stepNames[s]

@@ -28,6 +28,7 @@ const (
 	KindUsage
 )
 
+// String names the kind in one word, such as "dial".
 func (k Kind) String() string {
 	switch k {
 	case KindDial:

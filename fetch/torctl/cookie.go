@@ -29,6 +29,7 @@ type CookieError struct {
 	Size int64 // the file's size, when Err is about the size
 }
 
+// Error names the file and what is wrong with it.
 func (e *CookieError) Error() string {
 	if errors.Is(e.Err, errCookieSize) {
 		return fmt.Sprintf("torctl: cookie file %s: %v (%d bytes, not %d)", e.Path, e.Err, e.Size, cookieSize)
@@ -36,6 +37,7 @@ func (e *CookieError) Error() string {
 	return fmt.Sprintf("torctl: cookie file %s: %v", e.Path, e.Err)
 }
 
+// Unwrap returns Err, for errors.Is.
 func (e *CookieError) Unwrap() error { return e.Err }
 
 // Hint says how to fix the error, naming the group that may read the file

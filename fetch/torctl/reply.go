@@ -51,6 +51,7 @@ func (r *Reply) Text() string {
 // or this package's limits.
 type ProtocolError string
 
+// Error returns the description with the package's prefix.
 func (p ProtocolError) Error() string { return "torctl: " + string(p) }
 
 // ErrAuth reports that Tor refused the authentication (reply 515), or that
@@ -63,6 +64,7 @@ type ReplyError struct {
 	Text string
 }
 
+// Error returns the reply as Tor sent it: its code and text.
 func (e *ReplyError) Error() string {
 	return fmt.Sprintf("%03d %s", e.Code, e.Text)
 }

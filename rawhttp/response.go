@@ -15,10 +15,10 @@ import (
 // memory, so that reading response after response allocates nothing. The
 // next message is then written over Head, and every string of the previous
 // message (Reason, the names and values in Fields, and the Name and Value
-// of its events) changes under whoever still holds it, as with fasthttp's reused headers.
-// Copy what must outlive the next ReadResponse (strings.Clone), or pass nil
-// to ReadResponse for a Response of its own, whose strings stay valid for
-// good.
+// of its events) changes under whoever still holds it, as fasthttp's reused
+// headers do. Copy what must outlive the next ReadResponse (strings.Clone),
+// or pass nil to ReadResponse for a Response of its own, whose strings stay
+// valid for good.
 type Response struct {
 	Major, Minor int
 	Status       int

@@ -93,7 +93,13 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 	if limit > 0 && fr.Kind == rawhttp.UntilClose {
 		left = max(limit+1-got, 0) // progress.Copy takes a negative count as "all"
 	}
-	n, err := progress.Copy(file, tcp, left, bar)
+	var n int64
+	var err error
+	if bar == nil && f.prevProxy != nil && f.dialer.Tor == nil && left > 2*proxyLowat {
+		n, err = lowatCopy(file, tcp, left)
+	} else {
+		n, err = progress.Copy(file, tcp, left, bar)
+	}
 	got += n
 	f.received = got
 	switch {
@@ -107,6 +113,48 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 		return got, errorf(ErrPartial, io.ErrUnexpectedEOF, "transfer closed with %d bytes remaining", want-got)
 	}
 	return got, nil
+}
+
+// proxyLowat is the socket's low-water mark while lowatCopy splices.
+const proxyLowat = 256 << 10
+
+// lowatCopy copies n bytes (n > proxyLowat) from tcp to file, as
+// io.Copy(file, io.LimitReader(tcp, n)) does, with fewer wake-ups: a SOCKS
+// proxy such as dante relays in small pieces, and splicing each as it
+// comes costs the client CPU that the proxy needs (BENCHMARKS.md). Up to
+// the last proxyLowat bytes the socket's SO_RCVLOWAT holds the splice back
+// until proxyLowat bytes are queued, which always come since at least that
+// many are still due (or the stream ends, which wakes it too); the mark is
+// then lowered to 1 for the tail. When the copy fails on the socket's
+// side, the bytes already queued below the mark are written out first, as
+// a copy without the mark would have written them.
+func lowatCopy(file *os.File, tcp *net.TCPConn, n int64) (int64, error) {
+	if setRecvLowat(tcp, proxyLowat) != nil {
+		return io.Copy(file, io.LimitReader(tcp, n))
+	}
+	head := n - proxyLowat
+	written, err := io.Copy(file, io.LimitReader(tcp, head))
+	if err != nil {
+		if isRecvError(err) {
+			buf := make([]byte, min(proxyLowat, n-written))
+			if k := recvQueued(tcp, buf); k > 0 {
+				w, werr := file.Write(buf[:k])
+				written += int64(w)
+				if werr != nil {
+					return written, werr
+				}
+			}
+		}
+		return written, err
+	}
+	if err := setRecvLowat(tcp, 1); err != nil {
+		return written, &net.OpError{Op: "read", Net: "tcp", Err: err}
+	}
+	if written < head {
+		return written, nil // the stream ended
+	}
+	m, err := io.Copy(file, io.LimitReader(tcp, n-head))
+	return written + m, err
 }
 
 // isRecvError reports whether err, from a copy socket to file, came from the

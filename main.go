@@ -1,161 +1,23 @@
 // Command sockfetch fetches URLs over a plain TCP socket (directly, through a
 // SOCKS5 proxy, or through Tor) with a hand-built HTTP/1.1 request and its
 // own response parser. Its flags, output and exit codes are curl's. See
-// README.md.
+// README.md; the command line is sockfetch/internal/cli.
 package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"net"
 	"os"
 	"os/signal"
-	"runtime"
-	"strings"
 	"syscall"
 
-	"github.com/urfave/cli/v2"
-
-	"sockfetch/fetch"
+	"sockfetch/internal/cli"
 )
-
-// version is sockfetch's version, printed by -V.
-const version = "0.1.0"
 
 func main() {
 	// Ctrl-C and SIGTERM cancel the fetch, so that -o's temporary file is
 	// removed and an existing file is left untouched.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := runSys(os.Args, &sys{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, ctx: ctx})
+	code := cli.Main(os.Args, cli.OS(ctx))
 	stop()
 	os.Exit(code)
-}
-
-// sys is what the app takes from its surroundings; tests replace parts of it.
-type sys struct {
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
-	getenv   func(string) string
-	resolver fetch.Resolver                                                       // nil: the system's
-	dial     func(ctx context.Context, network, address string) (net.Conn, error) // nil: a net.Dialer
-	ctx      context.Context                                                      // canceled on Ctrl-C; nil: never
-	restrict restrictFunc                                                         // the kernel lock; nil: netlock.Restrict (tests that run in-process replace it)
-}
-
-// context returns the context fetches run under.
-func (s *sys) context() context.Context {
-	if s.ctx == nil {
-		return context.Background()
-	}
-	return s.ctx
-}
-
-// runSys runs sockfetch with args (args[0] is the program name) in the
-// surroundings s and returns the exit status.
-func runSys(args []string, s *sys) (code int) {
-	a := &app{sys: s}
-	defer func() {
-		// No stack trace, ever: a bug is reported in one line.
-		if r := recover(); r != nil {
-			fmt.Fprintf(s.stderr, "sockfetch: internal error: %v\n", r)
-			fmt.Fprintf(s.stderr, "hint: please report this bug with the command line that caused it\n")
-			code = 1
-		}
-	}()
-	ca := a.cliApp()
-	if n := len(args); n > 1 && args[n-1] == completionFlag {
-		complete(s.stdout, ca, args[1:n-1], s.getenv(zshCompletionEnv) == "1")
-		return 0
-	}
-	err := ca.Run(normalizeArgs(args, ca))
-	if err != nil {
-		a.fail(err)
-		return exitCode(err)
-	}
-	return a.code
-}
-
-// app is one run of the command line.
-type app struct {
-	*sys
-	code   int     // exit status of the last URL
-	silent bool    // -s without -S: no error messages
-	bar    barRule // when a progress bar may be drawn
-}
-
-// cliApp builds the urfave/cli app.
-func (a *app) cliApp() *cli.App {
-	commands := []*cli.Command{a.fetchCommand(), a.demoCommand()}
-	commands = append(commands, extraCommands(a)...)
-	return &cli.App{
-		Name:                      "sockfetch",
-		Usage:                     "fetch URLs over a raw socket: directly, through SOCKS5, or through Tor",
-		UsageText:                 "sockfetch [options] URL...\nsockfetch demo | ip | newnym | parse [options]",
-		Version:                   version,
-		HideVersion:               true, // -V/--version is ours: curl's -v is --verbose
-		HideHelpCommand:           true,
-		UseShortOptionHandling:    true,
-		DisableSliceFlagSeparator: true, // -H 'Accept: a, b' is one header
-		Writer:                    a.stdout,
-		ErrWriter:                 a.stderr,
-		Reader:                    a.stdin,
-		Flags:                     cheapNames(flags()),
-		Commands:                  commands,
-		Action:                    a.fetchAction,
-		ExitErrHandler:            func(*cli.Context, error) {}, // run maps errors to exit codes
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-				if len(name) > 1 {
-					name = "-" + name
-				}
-				return usageErr("option -%s is unknown", name)
-			}
-			return usageErr("%v", err)
-		},
-	}
-}
-
-// versionText is what -V prints.
-func versionText() string {
-	return fmt.Sprintf("sockfetch %s (%s %s/%s)\nProtocols: http https\nFeatures: SOCKS5 socks5h Tor TLS gzip deflate explain trace\n",
-		version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-}
-
-// usageError is a bad command line (exit 2).
-type usageError struct {
-	msg  string
-	hint string
-}
-
-func (e *usageError) Error() string { return e.msg }
-
-func usageErr(format string, args ...any) *usageError {
-	return &usageError{msg: fmt.Sprintf(format, args...), hint: "try 'sockfetch --help' for the options"}
-}
-
-// fail prints err unless -s silenced it.
-func (a *app) fail(err error) {
-	if a.silent || err.Error() == "" {
-		return
-	}
-	fmt.Fprintf(a.stderr, "sockfetch: %v\n", err)
-	if h := hint(err); h != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", h)
-	}
-}
-
-// hint returns the advice attached to err, if any.
-func hint(err error) string {
-	var ue *usageError
-	var fe *fetch.Error
-	switch {
-	case errors.As(err, &ue):
-		return ue.hint
-	case errors.As(err, &fe):
-		return fe.Hint
-	}
-	return ""
 }

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"syscall"
 
-	"sockfetch/fetch/netlock"
+	"sockfetch/netlock"
 	"sockfetch/fetch/socks"
 )
 

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"sockfetch/fetch/netlock"
+	"sockfetch/netlock"
 	"sockfetch/internal/testserver"
 )
 

@@ -308,19 +308,19 @@ func readRequest(br *bufio.Reader) (*Request, error) {
 	return req, nil
 }
 
-// Fixture returns the bytes of a fixture in the module's root testdata
-// folder (testdata/<name>), failing the test when it cannot be read.
+// Fixture returns the bytes of one of this package's wire fixtures
+// (testdata/<name>), failing the test when it cannot be read.
 func Fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(RootTestdata(), name))
+	b, err := os.ReadFile(filepath.Join(Testdata(), name))
 	if err != nil {
 		t.Fatalf("testserver: fixture: %v", err)
 	}
 	return b
 }
 
-// RootTestdata returns the path of the module's root testdata folder.
-func RootTestdata() string {
+// Testdata returns the path of this package's folder of wire fixtures.
+func Testdata() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata")
+	return filepath.Join(filepath.Dir(file), "testdata")
 }

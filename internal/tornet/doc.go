@@ -2,8 +2,9 @@
 // directory authorities (each also a relay and an exit), two middle relays,
 // one client and, with Options.Onion, one more tor hosting an onion
 // service, all Debian's real tor, as in Tor's own chutney. The recipe
-// and what was measured on these machines are in ../shared/TORNET.md; the
-// torrc templates are in testdata/tor.
+// and what was measured on these machines are in shared/TORNET.md (the
+// project's shared folder, beside the repository: ../shared from its root);
+// the torrc templates are in testdata/tor.
 //
 // Besides the tor processes the harness runs, for the tests' sake:
 //   - a resolver (dnsmasq) that the exits use instead of this machine's DNS,

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/net/proxy"
 
-	"sockfetch/fetch/torctl"
+	"sockfetch/torctl"
 )
 
 // retryEvery is the pause between readiness probes.

@@ -284,10 +284,10 @@ func (n *Net) makeNodes(ctx context.Context, resolvConf string, onionPort int) e
 	return nil
 }
 
-// templateDir is testdata/tor at the root of the module.
+// templateDir is this package's testdata/tor.
 func templateDir() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "tor")
+	return filepath.Join(filepath.Dir(file), "testdata", "tor")
 }
 
 // client is the client node.

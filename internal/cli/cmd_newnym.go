@@ -1,0 +1,457 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"os/user"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"sockfetch/torctl"
+)
+
+// Exit codes of `sockfetch newnym`, curl's where curl has one.
+const (
+	newnymExitUsage    = 2  // bad command line
+	newnymExitConnect  = 7  // control port not reachable (curl: couldn't connect)
+	newnymExitProtocol = 8  // not Tor's control protocol, or an unexpected refusal (curl: weird server reply)
+	newnymExitCookie   = 26 // cookie file unreadable (curl: read error)
+	newnymExitTimeout  = 28 // no answer in time (curl: operation timeout)
+	newnymExitAuth     = 67 // authentication refused or impossible (curl: login denied)
+)
+
+// Where newnym looks for Tor's control port when --control is not given:
+// the usual ControlPort, then Debian's ControlSocket (tor's system service).
+var defaultControlAddrs = []string{"127.0.0.1:9051", "unix:/run/tor/control"}
+
+// Environment variables newnym reads.
+const (
+	envTorPassword = "SOCKFETCH_TOR_PASSWORD"
+	envTorControl  = "SOCKFETCH_TOR_CONTROL"
+)
+
+// newnymWait is how long newnym waits, after Tor's 250 OK, for the event
+// that tells whether Tor switched at once or deferred the switch.
+const newnymWait = 2 * time.Second
+
+// torEnableHint names the torrc lines that open a control port.
+const torEnableHint = "is tor running? Then enable its control port in torrc with the lines 'ControlPort 9051' and 'CookieAuthentication 1', and restart tor"
+
+const newnymDescription = `Speaks Tor's control protocol (PROTOCOLINFO, AUTHENTICATE, SIGNAL NEWNYM)
+on the control port: new connections then use new circuits, so a new exit.
+Connections already open keep their circuits.
+
+Tor applies NEWNYM at most once every 10 seconds and still answers 250 OK
+inside that window: it then switches when the window ends. newnym watches
+Tor's events and says which happened.
+
+Authentication: the cookie file Tor names (or --cookie FILE), or the
+password behind torrc's HashedControlPassword from $SOCKFETCH_TOR_PASSWORD
+or, on a terminal, a prompt. The password is never taken from the command
+line (other users could read it there). The 16:... hash in torrc is not
+the password.
+
+Exit status: 0 done; 7 control port not reachable; 67 authentication
+refused; 26 cookie file unreadable; 28 timeout; 8 not Tor's control
+protocol or an unexpected reply; 2 bad usage.`
+
+// newnymCommand is `sockfetch newnym`: a new Tor identity through the
+// control port. Its action returns a *newnymError, a cli.ExitCoder whose
+// message is what the app prints after "sockfetch: ": one line, then a
+// "hint: " line when there is advice.
+func newnymCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "newnym",
+		Usage:       "ask Tor for a new identity: new connections use new circuits",
+		UsageText:   "sockfetch newnym [--control ADDR] [--cookie FILE] [-v]",
+		Description: newnymDescription,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "control", EnvVars: []string{envTorControl}, Usage: "Tor's control port: `ADDR` is HOST:PORT or unix:/path (default: 127.0.0.1:9051, then unix:/run/tor/control)"},
+			&cli.StringFlag{Name: "cookie", Usage: "authenticate with this cookie `FILE` (default: the file Tor names)"},
+			&cli.Float64Flag{Name: "max-time", Aliases: []string{"m"}, Value: 30, Usage: "give up after `SECONDS` of waiting for Tor"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say which control port and method were used"},
+		},
+		Action: newnymAction,
+	}
+}
+
+// newnymError is a failure of newnym: a one-line message, advice, and the
+// exit code.
+type newnymError struct {
+	msg  string
+	hint string
+	code int
+}
+
+func (e *newnymError) Error() string {
+	if e.hint == "" {
+		return e.msg
+	}
+	return e.msg + "\nhint: " + e.hint
+}
+
+// ExitCode makes newnymError a cli.ExitCoder.
+func (e *newnymError) ExitCode() int { return e.code }
+
+// newnymRun holds one run's settings and output streams.
+type newnymRun struct {
+	control  string // empty: defaultControlAddrs
+	cookie   string
+	password string // from the environment, or prompted
+	maxTime  time.Duration
+	verbose  bool
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+}
+
+func newnymAction(c *cli.Context) error {
+	if c.Args().Len() > 0 {
+		return &newnymError{
+			msg:  fmt.Sprintf("newnym takes no arguments (got %s)", strings.Join(c.Args().Slice(), " ")),
+			hint: "the password goes in $" + envTorPassword + " or at the prompt, never on the command line",
+			code: newnymExitUsage,
+		}
+	}
+	if m := c.Float64("max-time"); m <= 0 {
+		return &newnymError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", m), code: newnymExitUsage}
+	}
+	r := &newnymRun{
+		control:  c.String("control"),
+		cookie:   c.String("cookie"),
+		password: os.Getenv(envTorPassword),
+		maxTime:  time.Duration(c.Float64("max-time") * float64(time.Second)),
+		verbose:  newnymVerbose(c),
+		stdin:    c.App.Reader,
+		stdout:   c.App.Writer,
+		stderr:   c.App.ErrWriter,
+	}
+	return r.run(c.Context)
+}
+
+// newnymVerbose reports whether -v was given to the command or to the app.
+func newnymVerbose(c *cli.Context) bool {
+	for _, cc := range c.Lineage() {
+		if cc.Bool("verbose") {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *newnymRun) logf(format string, args ...any) {
+	if r.verbose {
+		fmt.Fprintf(r.stderr, "* "+format+"\n", args...)
+	}
+}
+
+func (r *newnymRun) run(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, r.maxTime)
+	defer cancel()
+	conn, addr, err := r.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	pi, err := conn.ProtocolInfo(ctx)
+	if err != nil {
+		return r.controlErr(addr, "PROTOCOLINFO", err)
+	}
+	r.logf("Tor %s offers authentication %s", pi.TorVersion, strings.Join(pi.AuthMethods, ","))
+
+	password := r.password
+	if r.cookie != "" {
+		if !pi.HasMethod(torctl.MethodCookie) && !pi.HasMethod(torctl.MethodSafeCookie) {
+			return &newnymError{
+				msg:  fmt.Sprintf("--cookie given, but Tor at %s does not accept a cookie (it offers %s)", addr, strings.Join(pi.AuthMethods, ",")),
+				hint: "add 'CookieAuthentication 1' to torrc, or leave out --cookie and give the password in $" + envTorPassword,
+				code: newnymExitAuth,
+			}
+		}
+		password = "" // the cookie the user named wins
+	}
+	if pi.Method(password != "") == torctl.MethodHashedPassword && password == "" {
+		// Ask before the clock runs: typing takes the user's time, not Tor's.
+		if password, err = r.askPassword(addr); err != nil {
+			return err
+		}
+		cancel()
+		ctx, cancel = context.WithTimeout(parent, r.maxTime)
+		defer cancel()
+	}
+	err = r.authenticate(ctx, conn, addr, pi, password)
+	var ce *torctl.CookieError
+	if errors.As(err, &ce) && r.cookie == "" && pi.HasMethod(torctl.MethodHashedPassword) && password == "" {
+		// The cookie is out of reach, but a password would also do.
+		r.logf("cannot read cookie file %s (%v); Tor also takes a password", ce.Path, ce.Err)
+		if password, perr := r.askPassword(addr); perr == nil {
+			err = r.authenticate(ctx, conn, addr, pi, password)
+		}
+	}
+	if err != nil {
+		return err
+	}
+
+	// Watch Tor's answer: "650 SIGNAL NEWNYM" when it switches,
+	// "650 NOTICE Rate limiting NEWNYM request: delaying by N second(s)"
+	// when it defers.
+	watching := conn.SetEvents(ctx, "SIGNAL", "NOTICE") == nil
+	if err := conn.Signal(ctx, "NEWNYM"); err != nil {
+		return r.controlErr(addr, "SIGNAL NEWNYM", err)
+	}
+	r.logf("Tor answered SIGNAL NEWNYM with 250 OK")
+	outcome := "unknown"
+	delay := 0
+	if watching {
+		outcome, delay = watchNewnym(ctx, conn)
+	}
+	fmt.Fprintln(r.stdout, "new identity requested: new connections will use new circuits")
+	switch outcome {
+	case "applied":
+		fmt.Fprintln(r.stdout, "Tor switched at once (it switches at most every 10 s, and answers 250 OK inside that window too)")
+	case "deferred":
+		fmt.Fprintf(r.stdout, "Tor switches at most every 10 s: it answered 250 OK and switches in %d s; connections opened before then still use the old circuits\n", delay)
+	default:
+		fmt.Fprintln(r.stdout, "note: Tor switches at most every 10 s and answers 250 OK inside that window too, so the exit may not change at once")
+	}
+	return nil
+}
+
+// rateLimited matches Tor's notice for a deferred NEWNYM.
+var rateLimited = regexp.MustCompile(`^Rate limiting NEWNYM request: delaying by (\d+) second`)
+
+// watchNewnym waits up to newnymWait for the event that says whether Tor
+// switched ("applied") or deferred the switch ("deferred", with the delay
+// in seconds); "unknown" when neither came.
+func watchNewnym(ctx context.Context, conn *torctl.Conn) (outcome string, delay int) {
+	ctx, cancel := context.WithTimeout(ctx, newnymWait)
+	defer cancel()
+	for {
+		e, err := conn.NextEvent(ctx)
+		if errors.Is(err, torctl.ErrEventsDropped) {
+			continue
+		}
+		if err != nil {
+			return "unknown", 0
+		}
+		switch {
+		case e.Type == "SIGNAL" && e.Text == "NEWNYM":
+			return "applied", 0
+		case e.Type == "NOTICE":
+			if m := rateLimited.FindStringSubmatch(e.Text); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				return "deferred", n
+			}
+		}
+	}
+}
+
+// dial connects to the control port: the one given, or the first of the
+// defaults that answers.
+func (r *newnymRun) dial(ctx context.Context) (*torctl.Conn, string, error) {
+	addrs := defaultControlAddrs
+	if r.control != "" {
+		addrs = []string{r.control}
+	}
+	var reasons []string
+	var permDenied string
+	for _, addr := range addrs {
+		r.logf("trying Tor's control port at %s", addr)
+		conn, err := torctl.Dial(ctx, addr)
+		if err == nil {
+			r.logf("connected to Tor's control port at %s", addr)
+			return conn, addr, nil
+		}
+		if ctx.Err() != nil {
+			return nil, "", &newnymError{msg: fmt.Sprintf("timed out connecting to Tor's control port at %s", addr), code: newnymExitTimeout}
+		}
+		reasons = append(reasons, fmt.Sprintf("%s (%s)", addr, dialReason(err)))
+		if errors.Is(err, fs.ErrPermission) && strings.HasPrefix(addr, "unix:") {
+			permDenied = strings.TrimPrefix(addr, "unix:")
+		}
+	}
+	e := &newnymError{
+		msg:  "cannot connect to Tor's control port at " + strings.Join(reasons, " or "),
+		hint: torEnableHint,
+		code: newnymExitConnect,
+	}
+	if permDenied != "" {
+		e.hint = groupHint(permDenied, "use the control socket")
+	}
+	return nil, "", e
+}
+
+// dialReason is the operating system's word for a failed dial.
+func dialReason(err error) string {
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err.Error()
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}
+
+// groupHint says which group may use path and how to join it.
+func groupHint(path, what string) string {
+	group := ""
+	if fi, err := os.Stat(path); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			group = strconv.FormatUint(uint64(st.Gid), 10)
+			if g, err := user.LookupGroupId(group); err == nil {
+				group = g.Name
+			}
+		}
+	}
+	if group == "" {
+		group = "debian-tor"
+	}
+	return fmt.Sprintf("only members of group %s may %s: add your user (sudo usermod -aG %s $USER) and log in again", group, what, group)
+}
+
+// askPassword prompts for the control password on a terminal.
+func (r *newnymRun) askPassword(addr string) (string, error) {
+	f, ok := r.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", passwordNeeded(addr)
+	}
+	fmt.Fprintf(r.stderr, "Tor control password for %s: ", addr)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(r.stderr)
+	if err != nil || len(b) == 0 {
+		return "", passwordNeeded(addr)
+	}
+	return string(b), nil
+}
+
+// passwordNeeded says that Tor at addr wants a password newnym does not
+// have.
+func passwordNeeded(addr string) *newnymError {
+	return &newnymError{
+		msg:  fmt.Sprintf("Tor at %s wants a control password", addr),
+		hint: "put it in $" + envTorPassword + ", or run newnym on a terminal to be asked (never on the command line)",
+		code: newnymExitAuth,
+	}
+}
+
+// hashedPassword matches the form of torrc's HashedControlPassword.
+var hashedPassword = regexp.MustCompile(`^16:[0-9A-Fa-f]{58}$`)
+
+// authenticate runs AUTHENTICATE and turns its failures into messages.
+func (r *newnymRun) authenticate(ctx context.Context, conn *torctl.Conn, addr string, pi *torctl.ProtocolInfo, password string) error {
+	method := pi.Method(password != "")
+	switch method {
+	case torctl.MethodSafeCookie, torctl.MethodCookie:
+		file := r.cookie
+		if file == "" {
+			file = pi.CookieFile
+		}
+		r.logf("authenticating with %s, cookie file %s", method, file)
+	default:
+		r.logf("authenticating with %s", method)
+	}
+	err := conn.Authenticate(ctx, password, r.cookie)
+	if err == nil {
+		r.logf("authenticated")
+		return nil
+	}
+	var ce *torctl.CookieError
+	var re *torctl.ReplyError
+	switch {
+	case errors.As(err, &ce):
+		return cookieError(ce)
+	case errors.Is(err, torctl.ErrAuth) && method == torctl.MethodHashedPassword && hashedPassword.MatchString(password):
+		return &newnymError{
+			msg:  "Tor refused the password: it is the 16:... hash from torrc's HashedControlPassword, not the password",
+			hint: "torrc keeps only the hash; give the password that was hashed with 'tor --hash-password' (in $" + envTorPassword + " or at the prompt)",
+			code: newnymExitAuth,
+		}
+	case errors.Is(err, torctl.ErrAuth) && method == torctl.MethodHashedPassword:
+		return &newnymError{
+			msg:  fmt.Sprintf("Tor at %s refused the password (515 bad authentication)", addr),
+			hint: "give the password behind torrc's HashedControlPassword in $" + envTorPassword + " (the 16:... hash itself is not the password)",
+			code: newnymExitAuth,
+		}
+	case errors.Is(err, torctl.ErrAuth) && errors.As(err, &re):
+		return &newnymError{
+			msg:  fmt.Sprintf("Tor at %s refused the cookie (515 bad authentication)", addr),
+			hint: "the cookie file must be the one this tor wrote (torrc's CookieAuthFile; it changes when tor restarts)",
+			code: newnymExitAuth,
+		}
+	case errors.Is(err, torctl.ErrAuth):
+		return &newnymError{
+			msg:  fmt.Sprintf("Tor at %s does not know the cookie in %s: a different tor wrote it", addr, cookieName(r.cookie, pi)),
+			hint: "give the cookie file of the tor on this control port (torrc's CookieAuthFile)",
+			code: newnymExitAuth,
+		}
+	case errors.Is(err, torctl.ErrPasswordRequired):
+		return passwordNeeded(addr)
+	case errors.Is(err, torctl.ErrNoAuthMethod):
+		return &newnymError{
+			msg:  fmt.Sprintf("Tor at %s offers no authentication sockfetch speaks (%s)", addr, strings.Join(pi.AuthMethods, ",")),
+			hint: "use 'CookieAuthentication 1' or HashedControlPassword in torrc",
+			code: newnymExitAuth,
+		}
+	}
+	return r.controlErr(addr, "AUTHENTICATE", err)
+}
+
+func cookieName(flag string, pi *torctl.ProtocolInfo) string {
+	if flag != "" {
+		return flag
+	}
+	return pi.CookieFile
+}
+
+// cookieError describes a cookie file that cannot be used.
+func cookieError(ce *torctl.CookieError) *newnymError {
+	return &newnymError{msg: fmt.Sprintf("cannot read Tor's cookie file %s: %v", ce.Path, cookieReason(ce)), hint: ce.Hint(), code: newnymExitCookie}
+}
+
+// cookieReason is a CookieError's reason without the package's prefix.
+func cookieReason(ce *torctl.CookieError) string {
+	msg := ce.Error()
+	if _, rest, ok := strings.Cut(msg, ce.Path+": "); ok {
+		return rest
+	}
+	return msg
+}
+
+// controlErr describes a failed exchange with the control port.
+func (r *newnymRun) controlErr(addr, what string, err error) error {
+	var pe torctl.ProtocolError
+	var re *torctl.ReplyError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return &newnymError{msg: fmt.Sprintf("Tor at %s did not answer %s within %v", addr, what, r.maxTime), code: newnymExitTimeout}
+	case errors.As(err, &pe):
+		return &newnymError{
+			msg:  fmt.Sprintf("%s does not speak Tor's control protocol: %s", addr, strings.TrimPrefix(pe.Error(), "torctl: ")),
+			hint: "is this Tor's ControlPort (usually 9051), not its SocksPort (9050)?",
+			code: newnymExitProtocol,
+		}
+	case errors.Is(err, torctl.ErrClosed):
+		return &newnymError{
+			msg:  fmt.Sprintf("Tor at %s closed the control connection before answering %s", addr, what),
+			hint: "is this Tor's ControlPort (usually 9051)? tor's log says why it closed",
+			code: newnymExitProtocol,
+		}
+	case errors.As(err, &re):
+		return &newnymError{msg: fmt.Sprintf("Tor at %s refused %s: %s", addr, what, re.Error()), code: newnymExitProtocol}
+	}
+	return &newnymError{msg: fmt.Sprintf("talking to Tor at %s: %v", addr, err), code: newnymExitProtocol}
+}

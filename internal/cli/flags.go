@@ -1,0 +1,68 @@
+package cli
+
+import "github.com/urfave/cli/v2"
+
+// flags returns sockfetch's options: curl's names and meanings, plus the Tor
+// and teaching-view options.
+func flags() []cli.Flag {
+	return []cli.Flag{
+		// Output.
+		&cli.StringSliceFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the body to `FILE` (one per URL, in order; - for stdout)"},
+		&cli.BoolFlag{Name: "remote-name", Aliases: []string{"O"}, Usage: "write the body to a file named like the URL's last path segment"},
+		&cli.BoolFlag{Name: "include", Aliases: []string{"i"}, Usage: "write the response head before the body"},
+		&cli.StringFlag{Name: "dump-header", Aliases: []string{"D"}, Usage: "write every response head to `FILE` (- for stdout)"},
+		&cli.StringFlag{Name: "write-out", Aliases: []string{"w"}, Usage: "after each transfer, print `FORMAT` (%{http_code}, %{time_total}, %{json}, %header{name}, ...)"},
+		&cli.BoolFlag{Name: "fail", Aliases: []string{"f"}, Usage: "exit 22 without writing the body when the status is 400 or more"},
+		&cli.BoolFlag{Name: "silent", Aliases: []string{"s"}, Usage: "no progress bar, no error messages"},
+		&cli.BoolFlag{Name: "show-error", Aliases: []string{"S"}, Usage: "with -s, still print error messages"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show the request, the response head and each step on stderr"},
+		&cli.BoolFlag{Name: "no-progress-meter", Usage: "no progress bar (drawn only when stderr is a terminal)"},
+		&cli.BoolFlag{Name: "progress-bar", Aliases: []string{"#"}, Usage: "accepted as curl's: sockfetch has one progress bar, drawn when stderr is a terminal"},
+
+		// Request.
+		&cli.StringFlag{Name: "request", Aliases: []string{"X"}, Usage: "use `METHOD` instead of GET/POST/HEAD"},
+		&cli.BoolFlag{Name: "head", Aliases: []string{"I"}, Usage: "send HEAD and print the response head"},
+		&cli.StringSliceFlag{Name: "header", Aliases: []string{"H"}, Usage: "add `'NAME: VALUE'` to the request ('NAME:' removes a default)"},
+		&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "POST `DATA` form-encoded (@file reads a file, dropping CR and LF)"},
+		&cli.StringSliceFlag{Name: "data-binary", Usage: "POST `DATA` exactly as given (@file reads a file as is)"},
+		&cli.StringSliceFlag{Name: "data-raw", Usage: "POST `DATA` like -d, without @file"},
+		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "HTTP Basic credentials `USER:PASSWORD`"},
+		&cli.StringFlag{Name: "user-agent", Aliases: []string{"A"}, Usage: "send User-Agent: `NAME` ('' sends none)"},
+		&cli.StringFlag{Name: "referer", Aliases: []string{"e"}, Usage: "send Referer: `URL`"},
+		&cli.BoolFlag{Name: "compressed", Usage: "ask for gzip or deflate and decode the body"},
+		&cli.BoolFlag{Name: "raw", Usage: "write the body as it came off the wire: chunk framing kept, nothing decoded"},
+		&cli.BoolFlag{Name: "http1.0", Aliases: []string{"0"}, Usage: "speak HTTP/1.0"},
+
+		// Redirects, limits, timeouts.
+		&cli.BoolFlag{Name: "location", Aliases: []string{"L"}, Usage: "follow redirects"},
+		&cli.IntFlag{Name: "max-redirs", Value: 10, Usage: "follow at most `N` redirects (-1: no limit)"},
+		&cli.StringFlag{Name: "max-time", Aliases: []string{"m"}, Usage: "give up after `SECONDS` in all (decimals allowed)"},
+		&cli.StringFlag{Name: "connect-timeout", Usage: "give up connecting (TCP, SOCKS, TLS) after `SECONDS`"},
+		&cli.StringFlag{Name: "max-filesize", Usage: "refuse bodies larger than `BYTES` (suffixes k, M, G)"},
+
+		// Network.
+		&cli.StringFlag{Name: "proxy", Aliases: []string{"x"}, Usage: "use the SOCKS5 proxy `URL`: socks5h://[user:pass@]host:port (proxy resolves names) or socks5://"},
+		&cli.StringFlag{Name: "noproxy", Usage: "connect directly to the hosts in `LIST` (comma-separated, * for all)"},
+		&cli.BoolFlag{Name: "ipv4", Aliases: []string{"4"}, Usage: "resolve names to IPv4 addresses only"},
+		&cli.BoolFlag{Name: "ipv6", Aliases: []string{"6"}, Usage: "resolve names to IPv6 addresses only"},
+		&cli.BoolFlag{Name: "insecure", Aliases: []string{"k"}, Usage: "do not verify the server's certificate"},
+		&cli.StringFlag{Name: "cacert", Usage: "trust the CA certificates in PEM `FILE` instead of the system's"},
+
+		// Tor.
+		&cli.BoolFlag{Name: "tor", Usage: "go through Tor (fail closed: never direct, never a local DNS query)"},
+		&cli.StringFlag{Name: "tor-addr", Usage: "Tor's SocksPort `ADDR`: host:port or unix:/path (implies --tor; default $SOCKFETCH_TOR_ADDR, else 127.0.0.1:9050 then :9150)"},
+		&cli.BoolFlag{Name: "new-circuit", Usage: "send random SOCKS credentials so that Tor uses a fresh circuit"},
+		&cli.BoolFlag{Name: "lock", Usage: "with -x socks5h://: let the kernel allow this process no TCP connect but to the proxy's port (on by default with --tor)"},
+		&cli.BoolFlag{Name: "no-lock", Usage: "do not apply the kernel lock (Landlock) that holds --tor to Tor's port"},
+		&cli.BoolFlag{Name: "require-lock", Usage: "exit 2 where the kernel cannot apply the lock, instead of going on without it"},
+
+		// Teaching view.
+		&cli.BoolFlag{Name: "explain", Usage: "explain every layer of the fetch on stderr, byte for byte"},
+		&cli.StringFlag{Name: "trace", Usage: "write a curl-style hex and ASCII trace to `FILE` (- stdout, % stderr)"},
+		&cli.StringFlag{Name: "trace-ascii", Usage: "write a curl-style ASCII trace to `FILE` (- stdout, % stderr)"},
+		&cli.BoolFlag{Name: "trace-time", Usage: "add a time stamp to each trace line"},
+		&cli.BoolFlag{Name: "no-color", Usage: "no colours in -v and --explain (also: NO_COLOR set in the environment)"},
+
+		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
+	}
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"sockfetch/explain"
+	"sockfetch/fetch"
+	"sockfetch/internal/term"
+)
+
+// views are the observers of the fetch events asked for on the command
+// line: -v, --explain, --trace and --trace-ascii.
+type views struct {
+	verbose *verbose
+	explain func() *explain.View // a fresh view per URL
+	view    *explain.View
+	traces  []*explain.Trace
+	closers []func()
+}
+
+// openViews opens the views asked for.
+func (a *app) openViews(c *cli.Context) (*views, error) {
+	v := &views{}
+	if c.Bool("verbose") {
+		v.verbose = &verbose{w: a.stderr, color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}
+	}
+	if c.Bool("explain") {
+		o := explainOptions(a.stderr, a.getenv, c.Bool("no-color"))
+		v.explain = func() *explain.View { return explain.New(a.stderr, o) }
+	}
+	for _, t := range []struct {
+		flag  string
+		ascii bool
+	}{{"trace", false}, {"trace-ascii", true}} {
+		name := c.String(t.flag)
+		if name == "" {
+			continue
+		}
+		w, closeFn, err := a.openAux(name)
+		if err != nil {
+			v.close()
+			return nil, err
+		}
+		tr := explain.NewTrace(w, t.ascii, c.Bool("trace-time"))
+		v.traces = append(v.traces, tr)
+		v.closers = append(v.closers, func() { tr.Close(); closeFn() })
+	}
+	return v, nil
+}
+
+// explainOptions are the options of a teaching view written to w: the
+// width of its terminal (80 columns when w is not a terminal, or one too
+// narrow to draw in) and colour where term.Color allows it.
+func explainOptions(w io.Writer, getenv func(string) string, noColor bool) explain.Options {
+	o := explain.Options{Width: term.Width(w), Color: term.Color(w, getenv, noColor)}
+	if o.Width <= 20 {
+		o.Width = 80
+	}
+	return o
+}
+
+// observer returns the function to give fetch for the next URL, or nil when
+// nothing observes (so that fetch records nothing).
+func (v *views) observer() func(fetch.Event) {
+	var obs []func(fetch.Event)
+	if v.verbose != nil {
+		obs = append(obs, v.verbose.observe)
+	}
+	if v.explain != nil {
+		v.view = v.explain()
+		obs = append(obs, v.view.Observe)
+	}
+	for _, t := range v.traces {
+		obs = append(obs, t.Observe)
+	}
+	switch len(obs) {
+	case 0:
+		return nil
+	case 1:
+		return obs[0]
+	}
+	return func(e fetch.Event) {
+		for _, o := range obs {
+			o(e)
+		}
+	}
+}
+
+// finishURL ends the views of one URL.
+func (v *views) finishURL() {
+	if v.view != nil {
+		v.view.Finish()
+		v.view = nil
+	}
+}
+
+// close flushes and closes the trace files.
+func (v *views) close() {
+	for _, c := range v.closers {
+		c()
+	}
+	v.closers = nil
+}

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"syscall"
 
-	"sockfetch/netlock"
 	"sockfetch/fetch/socks"
+	"sockfetch/netlock"
 )
 
 // Lock asks a Dialer to hold this process, with the kernel lock of package

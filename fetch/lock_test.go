@@ -12,8 +12,8 @@ import (
 	"syscall"
 	"testing"
 
-	"sockfetch/netlock"
 	"sockfetch/internal/testserver"
+	"sockfetch/netlock"
 )
 
 // These tests give Lock a fake Restrict: the real lock would hold the test

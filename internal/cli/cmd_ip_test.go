@@ -11,9 +11,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"sockfetch/netlock"
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/tornet"
+	"sockfetch/netlock"
 )
 
 // These tests run `sockfetch ip` in this process against a loopback check

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"sockfetch/fetch"
-	"sockfetch/netlock"
 	"sockfetch/internal/testenv"
 	"sockfetch/internal/testserver"
+	"sockfetch/netlock"
 )
 
 // result is what a run of sockfetch showed the user.

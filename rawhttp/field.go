@@ -118,14 +118,6 @@ func str(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-// Rules cited by field errors.
-const (
-	ruleFieldLine  = "RFC 9112 §5: field-line = field-name \":\" OWS field-value OWS"
-	ruleColonSpace = "RFC 9112 §5.1: no whitespace is allowed between the field name and colon"
-	ruleFieldChars = "RFC 9110 §5.5: a field value must not contain CR, LF or NUL"
-	ruleFoldFirst  = "RFC 9112 §2.2: whitespace between the start-line and the first field"
-)
-
 // lineOK reports a problem in one line (line end removed): a bare CR or a
 // NUL anywhere in it. It returns the index of the bad byte, or -1.
 func lineOK(line []byte) (int, string) {

@@ -31,8 +31,9 @@ var isTchar = [256]bool{
 	'v': true, 'w': true, 'x': true, 'y': true, 'z': true,
 }
 
-// isToken reports whether s is a non-empty RFC 9110 token.
-func isToken[T string | []byte](s T) bool {
+// IsToken reports whether s is a non-empty token of RFC 9110 §5.6.2: what
+// a method, a field name or a transfer coding must be.
+func IsToken(s string) bool {
 	if len(s) == 0 {
 		return false
 	}

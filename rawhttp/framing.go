@@ -134,7 +134,7 @@ func codings(fields []Field) (last bool, bad int, err *ProtocolError) {
 			}
 			name, _, _ := strings.Cut(elem, ";") // parameters are ignored
 			name = trimOWS(name)
-			if !isToken(name) {
+			if !IsToken(name) {
 				return false, i, protoErr(ErrMalformed, 0, ruleTE, "invalid transfer coding", []byte(fields[i].Value))
 			}
 			n++

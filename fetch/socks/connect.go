@@ -70,10 +70,10 @@ func Connect(ctx context.Context, c Config, host string, port int) (net.Conn, er
 		var d net.Dialer
 		dial = d.DialContext
 	}
-	offered := []byte{methodNone}
+	offered := []byte{byte(AuthNone)}
 	var auth *proxy.Auth
 	if c.Auth != nil {
-		offered = append(offered, methodUserPass)
+		offered = append(offered, byte(AuthUserPass))
 		auth = &proxy.Auth{User: c.Auth.User, Password: c.Auth.Password}
 	}
 
@@ -220,13 +220,13 @@ func (c *capture) failure(ctx context.Context, xerr error, host string) *Error {
 		}
 	case c.bad:
 		e.what, e.hint = c.badWords(ctx)
-	case c.method == methodNoAcceptable:
+	case c.method == int(AuthNoAcceptable):
 		e.what = "the proxy accepts none of the offered authentication methods (" + methodList(c.offered) + ")"
 		if len(c.offered) == 1 {
 			e.hint = "the proxy wants a username and password: give them in the proxy URL (socks5h://user:pass@host:port)"
 		}
 	case errors.Is(xerr, errMethodNotOffered):
-		e.what = fmt.Sprintf("the proxy chose authentication method %02X (%s), which was not offered", c.method, methodName(byte(c.method)))
+		e.what = fmt.Sprintf("the proxy chose authentication method %02X (%s), which was not offered", c.method, AuthMethod(c.method))
 	case c.authStatus > 0:
 		e.what = fmt.Sprintf("the proxy rejected the username and password (RFC 1929 status 0x%02X)", c.authStatus)
 		e.hint = "check the username and password given for the proxy"
@@ -332,7 +332,7 @@ func (c *capture) badWords(ctx context.Context) (what, hint string) {
 		c.report(c.step, c.recv, fmt.Sprintf("not an RFC 1929 status: version %02X, not 01", c.recv[0]))
 		return fmt.Sprintf("malformed username/password status (version 0x%02X, not 0x01)", c.recv[0]), ""
 	case StepReply:
-		if c.recv[0] != version5 {
+		if Version(c.recv[0]) != Version5 {
 			c.report(c.step, c.recv, fmt.Sprintf("not a SOCKS5 reply: version %02X, not 05", c.recv[0]))
 			return fmt.Sprintf("malformed reply to CONNECT (version 0x%02X, not 0x05)", c.recv[0]), ""
 		}

@@ -162,7 +162,7 @@ func replyWords(code byte, tor bool, host string) (what, hint string) {
 	if tor {
 		what = torReplyText(code, onion)
 	}
-	switch code {
+	switch Reply(code) {
 	case ReplyGeneralFailure, ReplyHostUnreachable:
 		switch {
 		case tor && onion:

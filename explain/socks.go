@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net"
-	"strings"
 
 	"sockfetch/fetch/socks"
 )
@@ -268,7 +267,7 @@ func (d *socksDecoder) address(b []byte, target bool) ([]socksField, bool) {
 			return fs, false
 		}
 		name := string(b[2 : 2+int(b[1])])
-		if target && strings.HasSuffix(strings.ToLower(name), ".onion") {
+		if target && socks.IsOnion(name) {
 			d.onion = true
 		}
 		fs = append(fs,

@@ -19,5 +19,6 @@
 //
 // The wire values of RFC 1928, RFC 1929 and Tor's extensions are defined here
 // once, as typed constants with a String method (Version, AuthMethod, Command,
-// AddrType, Reply), for whoever takes the captured messages apart.
+// AddrType, Reply), for whoever takes the captured messages apart; IsOnion is
+// the one test for a .onion name (RFC 7686).
 package socks

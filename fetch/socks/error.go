@@ -157,7 +157,7 @@ const (
 
 // replyWords returns the words and hint for a failure reply code.
 func replyWords(code byte, tor bool, host string) (what, hint string) {
-	onion := strings.HasSuffix(strings.TrimSuffix(strings.ToLower(host), "."), ".onion")
+	onion := IsOnion(host)
 	what = ReplyText(code)
 	if tor {
 		what = torReplyText(code, onion)

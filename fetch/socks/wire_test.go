@@ -82,3 +82,31 @@ func TestWireStrings(t *testing.T) {
 		}
 	}
 }
+
+func TestIsOnion(t *testing.T) {
+	tests := []struct {
+		host string
+		want bool
+	}{
+		{"duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion", true},
+		{"www.example.onion", true},
+		{"EXAMPLE.ONION", true},
+		{"example.Onion.", true},
+		{"onion", true},
+		{"onion.", true},
+		{".onion", true},
+		{"", false},
+		{"example.com", false},
+		{"onion.example.com", false},
+		{"exampleonion", false},
+		{"example.onion.com", false},
+		{"example.onion..", false},
+		{"127.0.0.1", false},
+		{"::1", false},
+	}
+	for _, tt := range tests {
+		if got := IsOnion(tt.host); got != tt.want {
+			t.Errorf("IsOnion(%q) = %v, want %v", tt.host, got, tt.want)
+		}
+	}
+}

@@ -33,9 +33,12 @@ type Config struct {
 	Tor bool
 }
 
-// Limits of the wire format and of the failure analysis.
+// MaxFieldLen is the longest domain name (RFC 1928 §5), username or password
+// (RFC 1929 §2) SOCKS5 carries: each goes after a length byte.
+const MaxFieldLen = 255
+
+// Limits of the failure analysis.
 const (
-	maxName   = 255 // a name, username or password is at most 255 bytes
 	maxSniff  = 512 // bytes kept of an answer that is not SOCKS5
 	maxQuoted = 80  // bytes of such an answer quoted in an error
 	sniffWait = 100 * time.Millisecond
@@ -117,16 +120,16 @@ func (c *Config) check(host string, port int) string {
 	switch {
 	case host == "":
 		return "empty host"
-	case len(host) > maxName:
-		return fmt.Sprintf("host name of %d bytes; SOCKS5 carries at most %d", len(host), maxName)
+	case len(host) > MaxFieldLen:
+		return fmt.Sprintf("host name of %d bytes; SOCKS5 carries at most %d", len(host), MaxFieldLen)
 	case strings.ContainsAny(host, "%") && net.ParseIP(host) == nil:
 		return fmt.Sprintf("host %q: an IPv6 zone cannot be sent to a proxy", host)
 	case port < 1 || port > 65535:
 		return fmt.Sprintf("port %d out of range", port)
-	case c.Auth != nil && (c.Auth.User == "" || len(c.Auth.User) > maxName):
-		return fmt.Sprintf("proxy username of %d bytes; RFC 1929 takes 1 to %d", len(c.Auth.User), maxName)
-	case c.Auth != nil && len(c.Auth.Password) > maxName:
-		return fmt.Sprintf("proxy password of %d bytes; RFC 1929 takes at most %d", len(c.Auth.Password), maxName)
+	case c.Auth != nil && (c.Auth.User == "" || len(c.Auth.User) > MaxFieldLen):
+		return fmt.Sprintf("proxy username of %d bytes; RFC 1929 takes 1 to %d", len(c.Auth.User), MaxFieldLen)
+	case c.Auth != nil && len(c.Auth.Password) > MaxFieldLen:
+		return fmt.Sprintf("proxy password of %d bytes; RFC 1929 takes at most %d", len(c.Auth.Password), MaxFieldLen)
 	}
 	for i := 0; i < len(host); i++ {
 		if host[i] <= ' ' || host[i] == 0x7f {

@@ -187,8 +187,8 @@ func DefaultPort(scheme string) int {
 
 // BasicAuth returns the Authorization field value of HTTP Basic
 // authentication (RFC 7617) for user and pass: "Basic " and the base64 of
-// "user:pass". A user with a colon in it cannot be told apart from a
-// password that starts earlier; that is the scheme's, not this function's.
+// "user:pass", the bytes as given. RFC 7617 allows no colon in user; that is
+// not checked here.
 func BasicAuth(user, pass string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }

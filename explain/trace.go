@@ -8,10 +8,12 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"sockfetch/fetch"
+	"sockfetch/rawhttp"
 )
 
 // Trace writes curl's --trace (hex and text) or --trace-ascii (text only)
@@ -52,10 +54,7 @@ func (t *Trace) Observe(e fetch.Event) {
 		if u, err := url.Parse(e.URL); err == nil {
 			t.host, t.port = u.Hostname(), u.Port()
 			if t.port == "" {
-				t.port = "80"
-				if u.Scheme == "https" {
-					t.port = "443"
-				}
+				t.port = strconv.Itoa(rawhttp.DefaultPort(u.Scheme))
 			}
 		}
 	case fetch.EvResolve:

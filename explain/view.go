@@ -263,10 +263,7 @@ func (v *View) peerRole(e fetch.Event) string {
 	if t, ok := e.Peer.(*net.TCPAddr); ok && v.url != nil {
 		port := v.url.Port()
 		if port == "" {
-			port = "80"
-			if v.url.Scheme == "https" {
-				port = "443"
-			}
+			port = strconv.Itoa(rawhttp.DefaultPort(v.url.Scheme))
 		}
 		if strconv.Itoa(t.Port) != port {
 			return "the proxy; the server is reached through it"

@@ -115,13 +115,6 @@ func (d *Dialer) dialContext(ctx context.Context, network, address string) (net.
 	return nd.DialContext(ctx, network, address)
 }
 
-// isOnion reports whether host is under .onion (RFC 7686), which must never
-// be looked up in DNS.
-func isOnion(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	return h == "onion" || strings.HasSuffix(h, ".onion")
-}
-
 // lookup resolves host here and keeps the addresses of the Dialer's family.
 // An IP literal is returned as is, without asking the resolver.
 func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
@@ -199,7 +192,7 @@ type conn struct {
 // connect opens the connection for one hop to host:port along rt.
 func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, port int) (*conn, error) {
 	d := f.dialer
-	if isOnion(host) && !rt.remoteDNS() {
+	if socks.IsOnion(host) && !rt.remoteDNS() {
 		how := "without a proxy"
 		if rt.proxy != nil {
 			how = "through " + rt.proxy.String() + ", which resolves names here"

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -227,10 +226,7 @@ func hostPort(u *url.URL) (string, int) {
 		n, _ := strconv.Atoi(p)
 		return u.Hostname(), n
 	}
-	if u.Scheme == "https" {
-		return u.Hostname(), 443
-	}
-	return u.Hostname(), 80
+	return u.Hostname(), rawhttp.DefaultPort(u.Scheme)
 }
 
 func origin(u *url.URL) string {
@@ -450,7 +446,7 @@ func (f *fetcher) buildRequest(u *url.URL, host string, port int, method string,
 	}
 	if u.User != nil && sameOrigin && !has("Authorization") {
 		pass, _ := u.User.Password()
-		extra = append(extra, rawhttp.Field{Name: "Authorization", Value: basicAuth(u.User.Username(), pass)})
+		extra = append(extra, rawhttp.Field{Name: "Authorization", Value: rawhttp.BasicAuth(u.User.Username(), pass)})
 	}
 	if f.req.Compressed && !has("Accept-Encoding") {
 		extra = append(extra, rawhttp.Field{Name: "Accept-Encoding", Value: "deflate, gzip"})
@@ -483,11 +479,6 @@ func (f *fetcher) buildRequest(u *url.URL, host string, port int, method string,
 		return nil, 0, errorf(ErrUsage, err, "cannot send the request: %v", strings.TrimPrefix(err.Error(), "rawhttp: "))
 	}
 	return wire, len(wire) - len(body), nil
-}
-
-// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
-func basicAuth(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 // add adds one hop's timings to t, as curl sums them over redirects.

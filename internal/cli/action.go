@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -198,7 +197,7 @@ func (a *app) request(c *cli.Context) (*fetch.Request, error) {
 	}
 	if u := c.String("user"); u != "" {
 		user, pass, _ := strings.Cut(u, ":")
-		r.Fields = append(r.Fields, rawhttp.Field{Name: "Authorization", Value: basicAuth(user, pass)})
+		r.Fields = append(r.Fields, rawhttp.Field{Name: "Authorization", Value: rawhttp.BasicAuth(user, pass)})
 	}
 	if r.Body, err = a.body(c); err != nil {
 		return nil, err
@@ -213,11 +212,6 @@ func (a *app) request(c *cli.Context) (*fetch.Request, error) {
 		r.UserAgent = torUserAgent
 	}
 	return r, nil
-}
-
-// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
-func basicAuth(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 // dialer builds the fetch.Dialer from the network options.

@@ -140,10 +140,8 @@ func parseCheckMethod(m string) error {
 	if m == "" {
 		return errors.New("empty method")
 	}
-	for i := 0; i < len(m); i++ {
-		if !isMethodChar(m[i]) {
-			return fmt.Errorf("%q is not a method name", m)
-		}
+	if !rawhttp.IsToken(m) {
+		return fmt.Errorf("%q is not a method name", m)
 	}
 	for _, known := range []string{"HEAD", "CONNECT", "GET"} {
 		if m != known && strings.EqualFold(m, known) {
@@ -151,10 +149,6 @@ func parseCheckMethod(m string) error {
 		}
 	}
 	return nil
-}
-
-func isMethodChar(c byte) bool {
-	return c > ' ' && c < 0x7f && !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
 }
 
 // openParseInput opens FILE, or standard input for "" and "-". It returns

@@ -113,6 +113,20 @@ func (a *app) cliApp() *cli.App {
 	}
 }
 
+// extraCommands returns the commands that live in their own files:
+// ip (ip.go), newnym (newnym.go) and parse (parse.go).
+func extraCommands(a *app) []*cli.Command {
+	cmds := []*cli.Command{ipCommand(a.restrict), newnymCommand(), parseCommand()}
+	for _, c := range moreCommands {
+		cmds = append(cmds, c(a))
+	}
+	return cmds
+}
+
+// moreCommands are commands that only some builds have: man (man.go),
+// left out of the release build.
+var moreCommands []func(*app) *cli.Command
+
 // versionText is what -V prints.
 func versionText() string {
 	return fmt.Sprintf("sockfetch %s (%s %s/%s)\nProtocols: http https\nFeatures: SOCKS5 socks5h Tor TLS gzip deflate explain trace\n",

@@ -32,6 +32,24 @@ var errInterrupted = errors.New("interrupted")
 // version, so that the version does not split Tor users into smaller groups.
 const torUserAgent = "sockfetch"
 
+// fetchCommand is `sockfetch fetch [options] URL...`, the same as
+// `sockfetch [options] URL...`: fetching is what sockfetch does when no
+// command is named, and the command gives it a line of its own in --help
+// beside the others.
+func (a *app) fetchCommand() *cli.Command {
+	return &cli.Command{
+		Name:            "fetch",
+		Usage:           "fetch URLs as curl does (the default: sockfetch URL is sockfetch fetch URL)",
+		UsageText:       "sockfetch [fetch] [options] URL...",
+		SkipFlagParsing: true, // the app's own flags and curl's rewriting apply
+		HideHelp:        true,
+		Action: func(c *cli.Context) error {
+			ca := a.cliApp()
+			return ca.Run(normalizeArgs(append([]string{"sockfetch"}, c.Args().Slice()...), ca))
+		},
+	}
+}
+
 // fetchAction fetches each URL in order, as curl: a failed URL does not stop
 // the next, and the exit status is the last URL's.
 func (a *app) fetchAction(c *cli.Context) error {

@@ -133,13 +133,16 @@ func versionText() string {
 		version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
-// usageError is a bad command line (exit 2).
+// usageError is a bad command line: its kind is fetch.ErrUsage (exit 2).
 type usageError struct {
 	msg  string
 	hint string
 }
 
 func (e *usageError) Error() string { return e.msg }
+
+// Unwrap returns the error's kind, for exitCode.
+func (e *usageError) Unwrap() error { return fetch.ErrUsage }
 
 func usageErr(format string, args ...any) *usageError {
 	return &usageError{msg: fmt.Sprintf(format, args...), hint: "try 'sockfetch --help' for the options"}

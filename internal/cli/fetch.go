@@ -22,12 +22,6 @@ import (
 	"sockfetch/rawhttp"
 )
 
-// exitInterrupted is the status after Ctrl-C or SIGTERM, as a shell reports
-// a process killed by SIGINT.
-const exitInterrupted = 130
-
-var errInterrupted = errors.New("interrupted")
-
 // torUserAgent is the User-Agent under --tor: the same for every sockfetch
 // version, so that the version does not split Tor users into smaller groups.
 const torUserAgent = "sockfetch"
@@ -104,7 +98,7 @@ func (a *app) fetchAction(c *cli.Context) error {
 		views.finishURL()
 		a.code = 0
 		if ctx.Err() != nil { // interrupted: say so, and stop
-			a.code = exitInterrupted
+			a.code = exitCode(errInterrupted)
 			a.fail(errInterrupted)
 			return nil
 		}

@@ -25,11 +25,6 @@ const DefaultCheckURL = "https://check.torproject.org/api/ip"
 // 40 bytes.
 const maxCheckBody = 64 << 10
 
-// exitNotAnonymous is the exit code of `sockfetch ip` when the check answered
-// but the path is not anonymous: the endpoint does not see a Tor exit, or it
-// sees the same address through Tor as directly.
-const exitNotAnonymous = 10
-
 // ipOptions are the flags of `sockfetch ip`.
 type ipOptions struct {
 	torAddr    string
@@ -52,8 +47,10 @@ type ipOptions struct {
 
 // ipCommand is `sockfetch ip`: which address the world sees through Tor.
 // Its action returns fetch's errors unchanged (the app maps them to exit
-// codes as for a fetch), a *usageError for a bad command line, and a
-// cli.ExitCoder with code 10 when the path is not anonymous. Every message
+// codes as for a fetch), a *usageError for a bad command line, and an
+// error of kind errNotAnonymous (exit 10) when the path is not anonymous:
+// the endpoint does not see a Tor exit, or it sees the same address through
+// Tor as directly. Every message
 // is one line for the app to print after "sockfetch: ". restrict applies
 // the kernel lock (nil: netlock.Restrict).
 func ipCommand(restrict restrictFunc) *cli.Command {
@@ -237,7 +234,7 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	if !anonymous {
-		return cli.Exit("ip: the check answered, but this path is not anonymous", exitNotAnonymous)
+		return &fetch.Error{Kind: errNotAnonymous, Msg: "ip: the check answered, but this path is not anonymous"}
 	}
 	return nil
 }

@@ -18,17 +18,8 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"sockfetch/fetch"
 	"sockfetch/torctl"
-)
-
-// Exit codes of `sockfetch newnym`, curl's where curl has one.
-const (
-	newnymExitUsage    = 2  // bad command line
-	newnymExitConnect  = 7  // control port not reachable (curl: couldn't connect)
-	newnymExitProtocol = 8  // not Tor's control protocol, or an unexpected refusal (curl: weird server reply)
-	newnymExitCookie   = 26 // cookie file unreadable (curl: read error)
-	newnymExitTimeout  = 28 // no answer in time (curl: operation timeout)
-	newnymExitAuth     = 67 // authentication refused or impossible (curl: login denied)
 )
 
 // Where newnym looks for Tor's control port when --control is not given:
@@ -67,9 +58,13 @@ refused; 26 cookie file unreadable; 28 timeout; 8 not Tor's control
 protocol or an unexpected reply; 2 bad usage.`
 
 // newnymCommand is `sockfetch newnym`: a new Tor identity through the
-// control port. Its action returns a *newnymError, a cli.ExitCoder whose
-// message is what the app prints after "sockfetch: ": one line, then a
-// "hint: " line when there is advice.
+// control port. Its action returns a *usageError for a bad command line
+// and otherwise a *fetch.Error whose kind sets the exit status (exit.go):
+// fetch.ErrConnect (7) control port not reachable, fetch.ErrMalformed (8)
+// not Tor's control protocol or an unexpected refusal, fetch.ErrReadFile
+// (26) cookie file unreadable, fetch.ErrTimeout (28) no answer in time,
+// errLoginDenied (67) authentication refused or impossible. Its message is
+// the line the app prints after "sockfetch: ", its Hint the "hint: " line.
 func newnymCommand() *cli.Command {
 	return &cli.Command{
 		Name:        "newnym",
@@ -86,24 +81,6 @@ func newnymCommand() *cli.Command {
 	}
 }
 
-// newnymError is a failure of newnym: a one-line message, advice, and the
-// exit code.
-type newnymError struct {
-	msg  string
-	hint string
-	code int
-}
-
-func (e *newnymError) Error() string {
-	if e.hint == "" {
-		return e.msg
-	}
-	return e.msg + "\nhint: " + e.hint
-}
-
-// ExitCode makes newnymError a cli.ExitCoder.
-func (e *newnymError) ExitCode() int { return e.code }
-
 // newnymRun holds one run's settings and output streams.
 type newnymRun struct {
 	control  string // empty: defaultControlAddrs
@@ -118,14 +95,12 @@ type newnymRun struct {
 
 func newnymAction(c *cli.Context) error {
 	if c.Args().Len() > 0 {
-		return &newnymError{
+		return &usageError{
 			msg:  fmt.Sprintf("newnym takes no arguments (got %s)", strings.Join(c.Args().Slice(), " ")),
-			hint: "the password goes in $" + envTorPassword + " or at the prompt, never on the command line",
-			code: newnymExitUsage,
-		}
+			hint: "the password goes in $" + envTorPassword + " or at the prompt, never on the command line"}
 	}
 	if m := c.Float64("max-time"); m <= 0 {
-		return &newnymError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", m), code: newnymExitUsage}
+		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", m)}
 	}
 	r := &newnymRun{
 		control:  c.String("control"),
@@ -174,11 +149,9 @@ func (r *newnymRun) run(parent context.Context) error {
 	password := r.password
 	if r.cookie != "" {
 		if !pi.HasMethod(torctl.MethodCookie) && !pi.HasMethod(torctl.MethodSafeCookie) {
-			return &newnymError{
-				msg:  fmt.Sprintf("--cookie given, but Tor at %s does not accept a cookie (it offers %s)", addr, strings.Join(pi.AuthMethods, ",")),
-				hint: "add 'CookieAuthentication 1' to torrc, or leave out --cookie and give the password in $" + envTorPassword,
-				code: newnymExitAuth,
-			}
+			return &fetch.Error{Kind: errLoginDenied,
+				Msg:  fmt.Sprintf("--cookie given, but Tor at %s does not accept a cookie (it offers %s)", addr, strings.Join(pi.AuthMethods, ",")),
+				Hint: "add 'CookieAuthentication 1' to torrc, or leave out --cookie and give the password in $" + envTorPassword}
 		}
 		password = "" // the cookie the user named wins
 	}
@@ -275,20 +248,19 @@ func (r *newnymRun) dial(ctx context.Context) (*torctl.Conn, string, error) {
 			return conn, addr, nil
 		}
 		if ctx.Err() != nil {
-			return nil, "", &newnymError{msg: fmt.Sprintf("timed out connecting to Tor's control port at %s", addr), code: newnymExitTimeout}
+			return nil, "", &fetch.Error{Kind: fetch.ErrTimeout,
+				Msg: fmt.Sprintf("timed out connecting to Tor's control port at %s", addr)}
 		}
 		reasons = append(reasons, fmt.Sprintf("%s (%s)", addr, dialReason(err)))
 		if errors.Is(err, fs.ErrPermission) && strings.HasPrefix(addr, "unix:") {
 			permDenied = strings.TrimPrefix(addr, "unix:")
 		}
 	}
-	e := &newnymError{
-		msg:  "cannot connect to Tor's control port at " + strings.Join(reasons, " or "),
-		hint: torEnableHint,
-		code: newnymExitConnect,
-	}
+	e := &fetch.Error{Kind: fetch.ErrConnect,
+		Msg:  "cannot connect to Tor's control port at " + strings.Join(reasons, " or "),
+		Hint: torEnableHint}
 	if permDenied != "" {
-		e.hint = groupHint(permDenied, "use the control socket")
+		e.Hint = groupHint(permDenied, "use the control socket")
 	}
 	return nil, "", e
 }
@@ -340,12 +312,10 @@ func (r *newnymRun) askPassword(addr string) (string, error) {
 
 // passwordNeeded says that Tor at addr wants a password newnym does not
 // have.
-func passwordNeeded(addr string) *newnymError {
-	return &newnymError{
-		msg:  fmt.Sprintf("Tor at %s wants a control password", addr),
-		hint: "put it in $" + envTorPassword + ", or run newnym on a terminal to be asked (never on the command line)",
-		code: newnymExitAuth,
-	}
+func passwordNeeded(addr string) *fetch.Error {
+	return &fetch.Error{Kind: errLoginDenied,
+		Msg:  fmt.Sprintf("Tor at %s wants a control password", addr),
+		Hint: "put it in $" + envTorPassword + ", or run newnym on a terminal to be asked (never on the command line)"}
 }
 
 // hashedPassword matches the form of torrc's HashedControlPassword.
@@ -375,37 +345,27 @@ func (r *newnymRun) authenticate(ctx context.Context, conn *torctl.Conn, addr st
 	case errors.As(err, &ce):
 		return cookieError(ce)
 	case errors.Is(err, torctl.ErrAuth) && method == torctl.MethodHashedPassword && hashedPassword.MatchString(password):
-		return &newnymError{
-			msg:  "Tor refused the password: it is the 16:... hash from torrc's HashedControlPassword, not the password",
-			hint: "torrc keeps only the hash; give the password that was hashed with 'tor --hash-password' (in $" + envTorPassword + " or at the prompt)",
-			code: newnymExitAuth,
-		}
+		return &fetch.Error{Kind: errLoginDenied,
+			Msg:  "Tor refused the password: it is the 16:... hash from torrc's HashedControlPassword, not the password",
+			Hint: "torrc keeps only the hash; give the password that was hashed with 'tor --hash-password' (in $" + envTorPassword + " or at the prompt)"}
 	case errors.Is(err, torctl.ErrAuth) && method == torctl.MethodHashedPassword:
-		return &newnymError{
-			msg:  fmt.Sprintf("Tor at %s refused the password (515 bad authentication)", addr),
-			hint: "give the password behind torrc's HashedControlPassword in $" + envTorPassword + " (the 16:... hash itself is not the password)",
-			code: newnymExitAuth,
-		}
+		return &fetch.Error{Kind: errLoginDenied,
+			Msg:  fmt.Sprintf("Tor at %s refused the password (515 bad authentication)", addr),
+			Hint: "give the password behind torrc's HashedControlPassword in $" + envTorPassword + " (the 16:... hash itself is not the password)"}
 	case errors.Is(err, torctl.ErrAuth) && errors.As(err, &re):
-		return &newnymError{
-			msg:  fmt.Sprintf("Tor at %s refused the cookie (515 bad authentication)", addr),
-			hint: "the cookie file must be the one this tor wrote (torrc's CookieAuthFile; it changes when tor restarts)",
-			code: newnymExitAuth,
-		}
+		return &fetch.Error{Kind: errLoginDenied,
+			Msg:  fmt.Sprintf("Tor at %s refused the cookie (515 bad authentication)", addr),
+			Hint: "the cookie file must be the one this tor wrote (torrc's CookieAuthFile; it changes when tor restarts)"}
 	case errors.Is(err, torctl.ErrAuth):
-		return &newnymError{
-			msg:  fmt.Sprintf("Tor at %s does not know the cookie in %s: a different tor wrote it", addr, cookieName(r.cookie, pi)),
-			hint: "give the cookie file of the tor on this control port (torrc's CookieAuthFile)",
-			code: newnymExitAuth,
-		}
+		return &fetch.Error{Kind: errLoginDenied,
+			Msg:  fmt.Sprintf("Tor at %s does not know the cookie in %s: a different tor wrote it", addr, cookieName(r.cookie, pi)),
+			Hint: "give the cookie file of the tor on this control port (torrc's CookieAuthFile)"}
 	case errors.Is(err, torctl.ErrPasswordRequired):
 		return passwordNeeded(addr)
 	case errors.Is(err, torctl.ErrNoAuthMethod):
-		return &newnymError{
-			msg:  fmt.Sprintf("Tor at %s offers no authentication sockfetch speaks (%s)", addr, strings.Join(pi.AuthMethods, ",")),
-			hint: "use 'CookieAuthentication 1' or HashedControlPassword in torrc",
-			code: newnymExitAuth,
-		}
+		return &fetch.Error{Kind: errLoginDenied,
+			Msg:  fmt.Sprintf("Tor at %s offers no authentication sockfetch speaks (%s)", addr, strings.Join(pi.AuthMethods, ",")),
+			Hint: "use 'CookieAuthentication 1' or HashedControlPassword in torrc"}
 	}
 	return r.controlErr(addr, "AUTHENTICATE", err)
 }
@@ -418,8 +378,10 @@ func cookieName(flag string, pi *torctl.ProtocolInfo) string {
 }
 
 // cookieError describes a cookie file that cannot be used.
-func cookieError(ce *torctl.CookieError) *newnymError {
-	return &newnymError{msg: fmt.Sprintf("cannot read Tor's cookie file %s: %v", ce.Path, cookieReason(ce)), hint: ce.Hint(), code: newnymExitCookie}
+func cookieError(ce *torctl.CookieError) *fetch.Error {
+	return &fetch.Error{Kind: fetch.ErrReadFile,
+		Msg:  fmt.Sprintf("cannot read Tor's cookie file %s: %v", ce.Path, cookieReason(ce)),
+		Hint: ce.Hint()}
 }
 
 // cookieReason is a CookieError's reason without the package's prefix.
@@ -437,21 +399,19 @@ func (r *newnymRun) controlErr(addr, what string, err error) error {
 	var re *torctl.ReplyError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return &newnymError{msg: fmt.Sprintf("Tor at %s did not answer %s within %v", addr, what, r.maxTime), code: newnymExitTimeout}
+		return &fetch.Error{Kind: fetch.ErrTimeout,
+			Msg: fmt.Sprintf("Tor at %s did not answer %s within %v", addr, what, r.maxTime)}
 	case errors.As(err, &pe):
-		return &newnymError{
-			msg:  fmt.Sprintf("%s does not speak Tor's control protocol: %s", addr, strings.TrimPrefix(pe.Error(), "torctl: ")),
-			hint: "is this Tor's ControlPort (usually 9051), not its SocksPort (9050)?",
-			code: newnymExitProtocol,
-		}
+		return &fetch.Error{Kind: fetch.ErrMalformed,
+			Msg:  fmt.Sprintf("%s does not speak Tor's control protocol: %s", addr, strings.TrimPrefix(pe.Error(), "torctl: ")),
+			Hint: "is this Tor's ControlPort (usually 9051), not its SocksPort (9050)?"}
 	case errors.Is(err, torctl.ErrClosed):
-		return &newnymError{
-			msg:  fmt.Sprintf("Tor at %s closed the control connection before answering %s", addr, what),
-			hint: "is this Tor's ControlPort (usually 9051)? tor's log says why it closed",
-			code: newnymExitProtocol,
-		}
+		return &fetch.Error{Kind: fetch.ErrMalformed,
+			Msg:  fmt.Sprintf("Tor at %s closed the control connection before answering %s", addr, what),
+			Hint: "is this Tor's ControlPort (usually 9051)? tor's log says why it closed"}
 	case errors.As(err, &re):
-		return &newnymError{msg: fmt.Sprintf("Tor at %s refused %s: %s", addr, what, re.Error()), code: newnymExitProtocol}
+		return &fetch.Error{Kind: fetch.ErrMalformed,
+			Msg: fmt.Sprintf("Tor at %s refused %s: %s", addr, what, re.Error())}
 	}
-	return &newnymError{msg: fmt.Sprintf("talking to Tor at %s: %v", addr, err), code: newnymExitProtocol}
+	return &fetch.Error{Kind: fetch.ErrMalformed, Msg: fmt.Sprintf("talking to Tor at %s: %v", addr, err)}
 }

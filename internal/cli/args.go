@@ -22,8 +22,11 @@ const remoteNameMarker = "\x00remote-name"
 //   - every option is written in its long form (v2 refuses "-o a --output
 //     b" as two forms of one flag; curl takes both);
 //   - -O and --remote-name become an --output entry, in order with -o;
-//   - a command name (demo, ...) as the first argument ends the rewriting:
-//     the command parses its own options.
+//   - the word fetch as the first argument is dropped: sockfetch fetch URL
+//     is sockfetch URL (the fetch command is there for --help and
+//     completion);
+//   - another command name (demo, ...) as the first argument ends the
+//     rewriting: the command parses its own options.
 func normalizeArgs(args []string, app *cli.App) []string {
 	if len(args) == 0 {
 		return args
@@ -53,6 +56,9 @@ func normalizeArgs(args []string, app *cli.App) []string {
 			pos = append(pos, args[i+1:]...)
 			i = len(args)
 		case a == "-" || !strings.HasPrefix(a, "-"):
+			if len(pos) == 0 && a == fetchCommandName {
+				continue
+			}
 			if len(pos) == 0 && commands[a] {
 				return append(out, args[i:]...)
 			}

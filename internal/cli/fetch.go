@@ -8,13 +8,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
-	"path"
-	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -29,46 +24,56 @@ const torUserAgent = "sockfetch"
 // fetchCommand is `sockfetch fetch [options] URL...`, the same as
 // `sockfetch [options] URL...`: fetching is what sockfetch does when no
 // command is named, and the command gives it a line of its own in --help
-// beside the others.
+// beside the others. It never runs: normalizeArgs drops the word fetch,
+// and the app's own action fetches. For completion, it takes the app's
+// options.
 func (a *app) fetchCommand() *cli.Command {
 	return &cli.Command{
-		Name:            "fetch",
+		Name:            fetchCommandName,
 		Usage:           "fetch URLs as curl does (the default: sockfetch URL is sockfetch fetch URL)",
 		UsageText:       "sockfetch [fetch] [options] URL...",
 		SkipFlagParsing: true, // the app's own flags and curl's rewriting apply
 		HideHelp:        true,
-		Action: func(c *cli.Context) error {
-			ca := a.cliApp()
-			return ca.Run(normalizeArgs(append([]string{"sockfetch"}, c.Args().Slice()...), ca))
-		},
 	}
 }
 
-// fetchAction fetches each URL in order, as curl: a failed URL does not stop
-// the next, and the exit status is the last URL's.
+// fetchCommandName is the fetch command's name, which normalizeArgs drops.
+const fetchCommandName = "fetch"
+
+// fetchAction is the app's action: it reads the fetch options and fetches.
+// A flag value that does not parse is reported after -V has printed the
+// version and after the check for a URL.
 func (a *app) fetchAction(c *cli.Context) error {
-	a.silent = c.Bool("silent") && !c.Bool("show-error")
-	a.bar = barRuleOf(c)
-	if c.Bool("version") {
+	o, err := readOptions(c)
+	a.silent = o.output.silent && !o.output.showError
+	switch {
+	case o.version:
 		fmt.Fprint(a.stdout, versionText())
 		return nil
-	}
-	urls := c.Args().Slice()
-	if len(urls) == 0 {
+	case len(o.urls) == 0:
 		return usageErr("no URL specified")
+	case err != nil:
+		return err
 	}
-	req, err := a.request(c)
+	return a.fetch(&o)
+}
+
+// fetch fetches each URL of o in order, as curl: a failed URL does not stop
+// the next, and the exit status is the last URL's.
+func (a *app) fetch(o *options) error {
+	a.bar = barRuleOf(o)
+	req, err := a.request(o)
 	if err != nil {
 		return err
 	}
-	views, err := a.openViews(c)
+	views, err := a.openViews(&o.views)
 	if err != nil {
 		return err
 	}
 	defer views.close()
 
 	var headers io.Writer
-	if d := c.String("dump-header"); d != "" {
+	if d := o.output.dumpHeader; d != "" {
 		w, closeFn, err := a.openAux(d)
 		if err != nil {
 			return err
@@ -76,17 +81,14 @@ func (a *app) fetchAction(c *cli.Context) error {
 		defer closeFn()
 		headers = w
 	}
-	wf, err := a.writeOutFormat(c.String("write-out"))
+	wf, err := a.writeOutFormat(o.output.writeOut)
 	if err != nil {
 		return err
 	}
-	outputs := c.StringSlice("output")
-	if c.Bool("remote-name") && !slices.Contains(outputs, remoteNameMarker) {
-		outputs = append(outputs, remoteNameMarker) // -O given to an app not built by normalizeArgs
-	}
+	outputs := o.output.files
 
 	ctx := a.context()
-	for i, raw := range urls {
+	for i, raw := range o.urls {
 		r := *req
 		r.URL = withScheme(raw)
 		r.Observe = views.observer()
@@ -94,7 +96,7 @@ func (a *app) fetchAction(c *cli.Context) error {
 		if i < len(outputs) {
 			dest = outputs[i]
 		}
-		res, err := a.fetchOne(ctx, &r, dest, fetch.Output{Include: c.Bool("include") || c.Bool("head"), Headers: headers})
+		res, err := a.fetchOne(ctx, &r, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
 		views.finishURL()
 		a.code = 0
 		if ctx.Err() != nil { // interrupted: say so, and stop
@@ -143,20 +145,6 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 	return res, err
 }
 
-// remoteName is -O's file name: the last segment of the URL's path.
-func remoteName(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	name := ""
-	if err == nil {
-		name = path.Base(u.Path)
-	}
-	if name == "" || name == "/" || name == "." || name == ".." {
-		return "", &fetch.Error{Kind: fetch.ErrWrite, Msg: "remote file name has no length: " + raw,
-			Hint: "-O names the file after the URL's last path segment; give -o FILE instead"}
-	}
-	return name, nil
-}
-
 // withScheme adds http:// to a URL without a scheme, as curl.
 func withScheme(raw string) string {
 	if strings.Contains(raw, "://") {
@@ -166,35 +154,27 @@ func withScheme(raw string) string {
 }
 
 // request turns the options into a fetch.Request (without URL).
-func (a *app) request(c *cli.Context) (*fetch.Request, error) {
+func (a *app) request(o *options) (*fetch.Request, error) {
+	q := &o.request
 	r := &fetch.Request{
-		Method:       c.String("request"),
-		UserAgent:    "sockfetch/" + version,
-		HTTP10:       c.Bool("http1.0"),
-		Follow:       c.Bool("location"),
-		MaxRedirects: c.Int("max-redirs"),
-		Fail:         c.Bool("fail"),
-		Compressed:   c.Bool("compressed"),
-		Raw:          c.Bool("raw"),
-		Insecure:     c.Bool("insecure"),
-		CACert:       c.String("cacert"),
+		Method:         q.method,
+		UserAgent:      "sockfetch/" + version,
+		HTTP10:         q.http10,
+		Follow:         o.limits.follow,
+		MaxRedirects:   o.limits.maxRedirs,
+		Fail:           o.output.fail,
+		Compressed:     q.compressed,
+		Raw:            q.raw,
+		Insecure:       o.network.insecure,
+		CACert:         o.network.caCert,
+		MaxTime:        o.limits.maxTime,
+		ConnectTimeout: o.limits.connectTimeout,
+		MaxFileSize:    o.limits.maxFileSize,
 	}
-	if c.Bool("head") && r.Method == "" {
+	if q.head && r.Method == "" {
 		r.Method = "HEAD"
 	}
-	var err error
-	if r.MaxTime, err = seconds(c, "max-time"); err != nil {
-		return nil, err
-	}
-	if r.ConnectTimeout, err = seconds(c, "connect-timeout"); err != nil {
-		return nil, err
-	}
-	if s := c.String("max-filesize"); s != "" {
-		if r.MaxFileSize, err = parseSize(s); err != nil {
-			return nil, usageErr("--max-filesize %q: %v", s, err)
-		}
-	}
-	for _, h := range c.StringSlice("header") {
+	for _, h := range q.headers {
 		name, value, ok := strings.Cut(h, ":")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
@@ -202,26 +182,27 @@ func (a *app) request(c *cli.Context) (*fetch.Request, error) {
 		}
 		r.Fields = append(r.Fields, rawhttp.Field{Name: name, Value: strings.TrimSpace(value)})
 	}
-	if c.IsSet("user-agent") {
-		r.UserAgent = c.String("user-agent")
+	if q.userAgent != nil {
+		r.UserAgent = *q.userAgent
 	}
-	if e := c.String("referer"); e != "" {
+	if e := q.referer; e != "" {
 		r.Fields = append(r.Fields, rawhttp.Field{Name: "Referer", Value: e})
 	}
-	if u := c.String("user"); u != "" {
+	if u := q.user; u != "" {
 		user, pass, _ := strings.Cut(u, ":")
 		r.Fields = append(r.Fields, rawhttp.Field{Name: "Authorization", Value: basicAuth(user, pass)})
 	}
-	if r.Body, err = a.body(c); err != nil {
+	var err error
+	if r.Body, err = a.body(q); err != nil {
 		return nil, err
 	}
 	if r.Body != nil {
 		r.ContentType = "application/x-www-form-urlencoded"
 	}
-	if r.Dialer, err = a.dialer(c); err != nil {
+	if r.Dialer, err = a.dialer(o); err != nil {
 		return nil, err
 	}
-	if r.Dialer.Tor != nil && !c.IsSet("user-agent") {
+	if r.Dialer.Tor != nil && q.userAgent == nil {
 		r.UserAgent = torUserAgent
 	}
 	return r, nil
@@ -232,37 +213,36 @@ func basicAuth(user, pass string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
-// dialer builds the fetch.Dialer from the network options.
-func (a *app) dialer(c *cli.Context) (*fetch.Dialer, error) {
-	d := &fetch.Dialer{Resolver: a.resolver, DialContext: a.dial, NewCircuit: c.Bool("new-circuit")}
+// dialer builds the fetch.Dialer from the network and Tor options.
+func (a *app) dialer(o *options) (*fetch.Dialer, error) {
+	n, t := &o.network, &o.tor
+	d := &fetch.Dialer{Resolver: a.resolver, DialContext: a.dial, NewCircuit: t.newCircuit}
 	switch {
-	case c.Bool("ipv4") && c.Bool("ipv6"):
+	case n.ipv4 && n.ipv6:
 		return nil, usageErr("-4 and -6 cannot be used together")
-	case c.Bool("ipv4"):
+	case n.ipv4:
 		d.Network = "tcp4"
-	case c.Bool("ipv6"):
+	case n.ipv6:
 		d.Network = "tcp6"
 	}
-	tor := c.Bool("tor") || c.IsSet("tor-addr")
-	lock, err := kernelLock(lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
-		tor, c.String("proxy"), a.restrict)
+	proxy := ""
+	if n.proxy != nil {
+		proxy = *n.proxy
+	}
+	lock, err := kernelLock(t.lock, t.on, proxy, a.restrict)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
 	d.Lock = lock
-	if tor {
-		if c.IsSet("proxy") {
+	if t.on {
+		if n.proxy != nil {
 			return nil, &usageError{msg: "--tor and -x cannot be used together",
 				hint: "--tor is the proxy; to use another Tor SocksPort give --tor-addr HOST:PORT"}
 		}
-		d.Tor = &fetch.Tor{Addr: c.String("tor-addr"), Env: a.getenv("SOCKFETCH_TOR_ADDR")}
+		d.Tor = &fetch.Tor{Addr: t.addr, Env: a.getenv("SOCKFETCH_TOR_ADDR")}
 		return d, nil // proxy environment variables do not apply
 	}
-	d.Proxy = &fetch.ProxySettings{Flag: c.String("proxy"), Getenv: a.getenv}
-	if c.IsSet("noproxy") {
-		np := c.String("noproxy")
-		d.Proxy.NoProxy = &np
-	}
+	d.Proxy = &fetch.ProxySettings{Flag: proxy, Getenv: a.getenv, NoProxy: n.noProxy}
 	if d.NewCircuit && d.Proxy.Flag == "" {
 		return nil, &usageError{msg: "--new-circuit needs --tor or -x socks5h://HOST:PORT",
 			hint: "fresh SOCKS credentials only matter to a proxy that isolates by them, such as Tor"}
@@ -272,10 +252,10 @@ func (a *app) dialer(c *cli.Context) (*fetch.Dialer, error) {
 
 // body returns the request body from -d, --data-raw and --data-binary
 // (joined with '&', as curl), or nil when none is given.
-func (a *app) body(c *cli.Context) ([]byte, error) {
+func (a *app) body(q *requestOptions) ([]byte, error) {
 	var parts [][]byte
-	add := func(flag string, at, strip bool) error {
-		for _, v := range c.StringSlice(flag) {
+	add := func(values []string, at, strip bool) error {
+		for _, v := range values {
 			b := []byte(v)
 			if at && strings.HasPrefix(v, "@") {
 				var err error
@@ -290,13 +270,13 @@ func (a *app) body(c *cli.Context) ([]byte, error) {
 		}
 		return nil
 	}
-	if err := add("data", true, true); err != nil {
+	if err := add(q.data, true, true); err != nil {
 		return nil, err
 	}
-	if err := add("data-raw", false, false); err != nil {
+	if err := add(q.dataRaw, false, false); err != nil {
 		return nil, err
 	}
-	if err := add("data-binary", true, false); err != nil {
+	if err := add(q.dataBinary, true, false); err != nil {
 		return nil, err
 	}
 	if parts == nil {
@@ -331,57 +311,4 @@ func pathReason(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// seconds parses a flag given in seconds (decimals allowed).
-func seconds(c *cli.Context, name string) (time.Duration, error) {
-	s := c.String(name)
-	if s == "" {
-		return 0, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(f >= 0 && f <= 1e9) { // NaN fails too
-		return 0, usageErr("--%s %q: want a number of seconds, such as 2.5", name, s)
-	}
-	return time.Duration(f * float64(time.Second)), nil
-}
-
-// parseSize parses a byte count with an optional k, M or G suffix (powers of
-// 1024, as curl).
-func parseSize(s string) (int64, error) {
-	mult := int64(1)
-	if s != "" {
-		switch s[len(s)-1] {
-		case 'k', 'K':
-			mult = 1 << 10
-		case 'm', 'M':
-			mult = 1 << 20
-		case 'g', 'G':
-			mult = 1 << 30
-		}
-	}
-	if mult > 1 {
-		s = s[:len(s)-1]
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, errors.New("want a number of bytes, such as 500000 or 10M")
-	}
-	return n * mult, nil
-}
-
-// openAux opens an auxiliary output: "-" is stdout, "%" stderr, anything
-// else a file created (truncated) now.
-func (a *app) openAux(name string) (io.Writer, func(), error) {
-	switch name {
-	case "-":
-		return a.stdout, func() {}, nil
-	case "%":
-		return a.stderr, func() {}, nil
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, nil, &fetch.Error{Kind: fetch.ErrWrite, Msg: fmt.Sprintf("cannot create %s: %v", name, pathReason(err)), Cause: err}
-	}
-	return f, func() { f.Close() }, nil
 }

@@ -35,7 +35,7 @@ func flags() []cli.Flag {
 
 		// Redirects, limits, timeouts.
 		&cli.BoolFlag{Name: "location", Aliases: []string{"L"}, Usage: "follow redirects"},
-		&cli.IntFlag{Name: "max-redirs", Value: 10, Usage: "follow at most `N` redirects (-1: no limit)"},
+		&cli.IntFlag{Name: "max-redirs", Value: defaultMaxRedirs, Usage: "follow at most `N` redirects (-1: no limit)"},
 		&cli.StringFlag{Name: "max-time", Aliases: []string{"m"}, Usage: "give up after `SECONDS` in all (decimals allowed)"},
 		&cli.StringFlag{Name: "connect-timeout", Usage: "give up connecting (TCP, SOCKS, TLS) after `SECONDS`"},
 		&cli.StringFlag{Name: "max-filesize", Usage: "refuse bodies larger than `BYTES` (suffixes k, M, G)"},

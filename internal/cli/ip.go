@@ -86,11 +86,11 @@ func ipCommand(restrict restrictFunc) *cli.Command {
 			if c.NArg() > 0 {
 				return ipUsage("ip: unexpected argument %q (the endpoint is given with --check-url)", c.Args().First())
 			}
-			maxTime, err := seconds(c, "max-time")
+			maxTime, err := parseSeconds("max-time", c.String("max-time"))
 			if err != nil {
 				return err
 			}
-			connectTimeout, err := seconds(c, "connect-timeout")
+			connectTimeout, err := parseSeconds("connect-timeout", c.String("connect-timeout"))
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"os/user"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -102,27 +101,21 @@ func newnymAction(c *cli.Context) error {
 	if m := c.Float64("max-time"); m <= 0 {
 		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", m)}
 	}
+	verbose := false // -v given to the command or to the app
+	for _, cc := range c.Lineage() {
+		verbose = verbose || cc.Bool("verbose")
+	}
 	r := &newnymRun{
 		control:  c.String("control"),
 		cookie:   c.String("cookie"),
 		password: os.Getenv(envTorPassword),
 		maxTime:  time.Duration(c.Float64("max-time") * float64(time.Second)),
-		verbose:  newnymVerbose(c),
+		verbose:  verbose,
 		stdin:    c.App.Reader,
 		stdout:   c.App.Writer,
 		stderr:   c.App.ErrWriter,
 	}
 	return r.run(c.Context)
-}
-
-// newnymVerbose reports whether -v was given to the command or to the app.
-func newnymVerbose(c *cli.Context) bool {
-	for _, cc := range c.Lineage() {
-		if cc.Bool("verbose") {
-			return true
-		}
-	}
-	return false
 }
 
 func (r *newnymRun) logf(format string, args ...any) {
@@ -131,38 +124,66 @@ func (r *newnymRun) logf(format string, args ...any) {
 	}
 }
 
+// run connects, authenticates, asks for a new identity and says what Tor
+// did with the request.
 func (r *newnymRun) run(parent context.Context) error {
 	ctx, cancel := context.WithTimeout(parent, r.maxTime)
-	defer cancel()
+	defer func() { cancel() }()
+	restart := func() context.Context {
+		cancel()
+		ctx, cancel = context.WithTimeout(parent, r.maxTime)
+		return ctx
+	}
 	conn, addr, err := r.dial(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if ctx, err = r.login(ctx, restart, conn, addr); err != nil {
+		return err
+	}
+	n, err := conn.NewIdentity(ctx, newnymWait)
+	if err != nil {
+		return r.controlErr(addr, "SIGNAL NEWNYM", err)
+	}
+	r.logf("Tor answered SIGNAL NEWNYM with 250 OK")
+	fmt.Fprintln(r.stdout, "new identity requested: new connections will use new circuits")
+	switch n.Outcome {
+	case torctl.NewnymApplied:
+		fmt.Fprintln(r.stdout, "Tor switched at once (it switches at most every 10 s, and answers 250 OK inside that window too)")
+	case torctl.NewnymDeferred:
+		fmt.Fprintf(r.stdout, "Tor switches at most every 10 s: it answered 250 OK and switches in %d s; connections opened before then still use the old circuits\n", int(n.Delay/time.Second))
+	default:
+		fmt.Fprintln(r.stdout, "note: Tor switches at most every 10 s and answers 250 OK inside that window too, so the exit may not change at once")
+	}
+	return nil
+}
 
+// login authenticates on conn with the cookie, the password from the
+// environment, or one typed at the prompt. ctx is the run's clock; a
+// prompt restarts it (typing takes the user's time, not Tor's), and login
+// returns the clock to go on with.
+func (r *newnymRun) login(ctx context.Context, restart func() context.Context, conn *torctl.Conn, addr string) (context.Context, error) {
 	pi, err := conn.ProtocolInfo(ctx)
 	if err != nil {
-		return r.controlErr(addr, "PROTOCOLINFO", err)
+		return ctx, r.controlErr(addr, "PROTOCOLINFO", err)
 	}
 	r.logf("Tor %s offers authentication %s", pi.TorVersion, strings.Join(pi.AuthMethods, ","))
 
 	password := r.password
 	if r.cookie != "" {
-		if !pi.HasMethod(torctl.MethodCookie) && !pi.HasMethod(torctl.MethodSafeCookie) {
-			return &fetch.Error{Kind: errLoginDenied,
+		if !pi.AcceptsCookie() {
+			return ctx, &fetch.Error{Kind: errLoginDenied,
 				Msg:  fmt.Sprintf("--cookie given, but Tor at %s does not accept a cookie (it offers %s)", addr, strings.Join(pi.AuthMethods, ",")),
 				Hint: "add 'CookieAuthentication 1' to torrc, or leave out --cookie and give the password in $" + envTorPassword}
 		}
 		password = "" // the cookie the user named wins
 	}
 	if pi.Method(password != "") == torctl.MethodHashedPassword && password == "" {
-		// Ask before the clock runs: typing takes the user's time, not Tor's.
 		if password, err = r.askPassword(addr); err != nil {
-			return err
+			return ctx, err
 		}
-		cancel()
-		ctx, cancel = context.WithTimeout(parent, r.maxTime)
-		defer cancel()
+		ctx = restart()
 	}
 	err = r.authenticate(ctx, conn, addr, pi, password)
 	var ce *torctl.CookieError
@@ -173,62 +194,7 @@ func (r *newnymRun) run(parent context.Context) error {
 			err = r.authenticate(ctx, conn, addr, pi, password)
 		}
 	}
-	if err != nil {
-		return err
-	}
-
-	// Watch Tor's answer: "650 SIGNAL NEWNYM" when it switches,
-	// "650 NOTICE Rate limiting NEWNYM request: delaying by N second(s)"
-	// when it defers.
-	watching := conn.SetEvents(ctx, "SIGNAL", "NOTICE") == nil
-	if err := conn.Signal(ctx, "NEWNYM"); err != nil {
-		return r.controlErr(addr, "SIGNAL NEWNYM", err)
-	}
-	r.logf("Tor answered SIGNAL NEWNYM with 250 OK")
-	outcome := "unknown"
-	delay := 0
-	if watching {
-		outcome, delay = watchNewnym(ctx, conn)
-	}
-	fmt.Fprintln(r.stdout, "new identity requested: new connections will use new circuits")
-	switch outcome {
-	case "applied":
-		fmt.Fprintln(r.stdout, "Tor switched at once (it switches at most every 10 s, and answers 250 OK inside that window too)")
-	case "deferred":
-		fmt.Fprintf(r.stdout, "Tor switches at most every 10 s: it answered 250 OK and switches in %d s; connections opened before then still use the old circuits\n", delay)
-	default:
-		fmt.Fprintln(r.stdout, "note: Tor switches at most every 10 s and answers 250 OK inside that window too, so the exit may not change at once")
-	}
-	return nil
-}
-
-// rateLimited matches Tor's notice for a deferred NEWNYM.
-var rateLimited = regexp.MustCompile(`^Rate limiting NEWNYM request: delaying by (\d+) second`)
-
-// watchNewnym waits up to newnymWait for the event that says whether Tor
-// switched ("applied") or deferred the switch ("deferred", with the delay
-// in seconds); "unknown" when neither came.
-func watchNewnym(ctx context.Context, conn *torctl.Conn) (outcome string, delay int) {
-	ctx, cancel := context.WithTimeout(ctx, newnymWait)
-	defer cancel()
-	for {
-		e, err := conn.NextEvent(ctx)
-		if errors.Is(err, torctl.ErrEventsDropped) {
-			continue
-		}
-		if err != nil {
-			return "unknown", 0
-		}
-		switch {
-		case e.Type == "SIGNAL" && e.Text == "NEWNYM":
-			return "applied", 0
-		case e.Type == "NOTICE":
-			if m := rateLimited.FindStringSubmatch(e.Text); m != nil {
-				n, _ := strconv.Atoi(m[1])
-				return "deferred", n
-			}
-		}
-	}
+	return ctx, err
 }
 
 // dial connects to the control port: the one given, or the first of the
@@ -238,31 +204,29 @@ func (r *newnymRun) dial(ctx context.Context) (*torctl.Conn, string, error) {
 	if r.control != "" {
 		addrs = []string{r.control}
 	}
+	conn, addr, err := torctl.DialAny(ctx, addrs, func(addr string) { r.logf("trying Tor's control port at %s", addr) })
+	if err == nil {
+		r.logf("connected to Tor's control port at %s", addr)
+		return conn, addr, nil
+	}
+	var de *torctl.DialError
+	if !errors.As(err, &de) {
+		return nil, "", &fetch.Error{Kind: fetch.ErrConnect, Msg: fmt.Sprintf("cannot connect to Tor's control port: %v", err), Hint: torEnableHint}
+	}
+	if ctx.Err() != nil {
+		return nil, "", &fetch.Error{Kind: fetch.ErrTimeout, Msg: fmt.Sprintf("timed out connecting to Tor's control port at %s", de.Last())}
+	}
 	var reasons []string
-	var permDenied string
-	for _, addr := range addrs {
-		r.logf("trying Tor's control port at %s", addr)
-		conn, err := torctl.Dial(ctx, addr)
-		if err == nil {
-			r.logf("connected to Tor's control port at %s", addr)
-			return conn, addr, nil
-		}
-		if ctx.Err() != nil {
-			return nil, "", &fetch.Error{Kind: fetch.ErrTimeout,
-				Msg: fmt.Sprintf("timed out connecting to Tor's control port at %s", addr)}
-		}
-		reasons = append(reasons, fmt.Sprintf("%s (%s)", addr, dialReason(err)))
-		if errors.Is(err, fs.ErrPermission) && strings.HasPrefix(addr, "unix:") {
-			permDenied = strings.TrimPrefix(addr, "unix:")
+	hint := torEnableHint
+	for _, a := range de.Attempts {
+		reasons = append(reasons, fmt.Sprintf("%s (%s)", a.Addr, dialReason(a.Err)))
+		if path, ok := strings.CutPrefix(a.Addr, "unix:"); ok && errors.Is(a.Err, fs.ErrPermission) {
+			hint = groupHint(path, "use the control socket")
 		}
 	}
-	e := &fetch.Error{Kind: fetch.ErrConnect,
+	return nil, "", &fetch.Error{Kind: fetch.ErrConnect,
 		Msg:  "cannot connect to Tor's control port at " + strings.Join(reasons, " or "),
-		Hint: torEnableHint}
-	if permDenied != "" {
-		e.Hint = groupHint(permDenied, "use the control socket")
-	}
-	return nil, "", e
+		Hint: hint}
 }
 
 // dialReason is the operating system's word for a failed dial.
@@ -318,9 +282,6 @@ func passwordNeeded(addr string) *fetch.Error {
 		Hint: "put it in $" + envTorPassword + ", or run newnym on a terminal to be asked (never on the command line)"}
 }
 
-// hashedPassword matches the form of torrc's HashedControlPassword.
-var hashedPassword = regexp.MustCompile(`^16:[0-9A-Fa-f]{58}$`)
-
 // authenticate runs AUTHENTICATE and turns its failures into messages.
 func (r *newnymRun) authenticate(ctx context.Context, conn *torctl.Conn, addr string, pi *torctl.ProtocolInfo, password string) error {
 	method := pi.Method(password != "")
@@ -344,7 +305,7 @@ func (r *newnymRun) authenticate(ctx context.Context, conn *torctl.Conn, addr st
 	switch {
 	case errors.As(err, &ce):
 		return cookieError(ce)
-	case errors.Is(err, torctl.ErrAuth) && method == torctl.MethodHashedPassword && hashedPassword.MatchString(password):
+	case errors.Is(err, torctl.ErrAuth) && method == torctl.MethodHashedPassword && torctl.IsHashedPassword(password):
 		return &fetch.Error{Kind: errLoginDenied,
 			Msg:  "Tor refused the password: it is the 16:... hash from torrc's HashedControlPassword, not the password",
 			Hint: "torrc keeps only the hash; give the password that was hashed with 'tor --hash-password' (in $" + envTorPassword + " or at the prompt)"}

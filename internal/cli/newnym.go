@@ -98,8 +98,9 @@ func newnymAction(c *cli.Context) error {
 			msg:  fmt.Sprintf("newnym takes no arguments (got %s)", strings.Join(c.Args().Slice(), " ")),
 			hint: "the password goes in $" + envTorPassword + " or at the prompt, never on the command line"}
 	}
-	if m := c.Float64("max-time"); m <= 0 {
-		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", m)}
+	maxTime := c.Float64("max-time")
+	if maxTime <= 0 {
+		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", maxTime)}
 	}
 	verbose := false // -v given to the command or to the app
 	for _, cc := range c.Lineage() {
@@ -109,7 +110,7 @@ func newnymAction(c *cli.Context) error {
 		control:  c.String("control"),
 		cookie:   c.String("cookie"),
 		password: os.Getenv(envTorPassword),
-		maxTime:  time.Duration(c.Float64("max-time") * float64(time.Second)),
+		maxTime:  time.Duration(maxTime * float64(time.Second)),
 		verbose:  verbose,
 		stdin:    c.App.Reader,
 		stdout:   c.App.Writer,

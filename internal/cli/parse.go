@@ -76,11 +76,11 @@ func parseAction(c *cli.Context) error {
 	if c.NArg() > 1 {
 		return parseUsage(fmt.Sprintf("parse: one FILE at most, and options go before it (got %s)", strings.Join(c.Args().Slice(), " ")))
 	}
-	method := c.String("method")
+	method, output, noColor := c.String("method"), c.String("output"), c.Bool("no-color")
 	if err := parseCheckMethod(method); err != nil {
 		return parseUsage("parse: --method: " + err.Error())
 	}
-	if c.String("output") == "-" {
+	if output == "-" {
 		return parseUsage("parse: -o -: the explanation goes to standard output; name a file for the body")
 	}
 
@@ -93,16 +93,16 @@ func parseAction(c *cli.Context) error {
 
 	var body io.Writer = io.Discard
 	var out *fetch.OutputFile
-	if path := c.String("output"); path != "" {
-		out, err = fetch.CreateOutput(path)
+	if output != "" {
+		out, err = fetch.CreateOutput(output)
 		if err != nil {
-			return parseErr(fetch.ErrWrite, fmt.Sprintf("cannot write %s: %v", path, pathReason(err)))
+			return parseErr(fetch.ErrWrite, fmt.Sprintf("cannot write %s: %v", output, pathReason(err)))
 		}
 		body = out.File()
 	}
 
 	w := c.App.Writer
-	res := parseResponse(w, explainOptions(w, os.Getenv, c.Bool("no-color")), in, method, body)
+	res := parseResponse(w, explainOptions(w, os.Getenv, noColor), in, method, body)
 	if out != nil {
 		// Never a file that looks complete but is not.
 		if res.err == nil && res.readErr == nil && res.writeErr == nil {
@@ -115,7 +115,7 @@ func parseAction(c *cli.Context) error {
 	}
 	switch {
 	case res.writeErr != nil:
-		return parseErr(fetch.ErrWrite, fmt.Sprintf("cannot write %s: %v", c.String("output"), pathReason(res.writeErr)))
+		return parseErr(fetch.ErrWrite, fmt.Sprintf("cannot write %s: %v", output, pathReason(res.writeErr)))
 	case res.readErr != nil:
 		return parseErr(fetch.ErrReadFile, fmt.Sprintf("cannot read %s: %v", inName, pathReason(res.readErr)))
 	case res.err != nil:

@@ -3,8 +3,6 @@ package cli
 import (
 	"io"
 
-	"github.com/urfave/cli/v2"
-
 	"sockfetch/internal/progress"
 	"sockfetch/internal/term"
 )
@@ -20,10 +18,10 @@ type barRule struct {
 // transfer (-v, --explain, --trace % and --trace-ascii %), which a bar
 // redrawing its line would garble. -#/--progress-bar changes nothing: the
 // one bar is drawn whenever progress.Wanted allows it.
-func barRuleOf(c *cli.Context) barRule {
+func barRuleOf(o *options) barRule {
 	return barRule{
-		silent:  c.Bool("silent") || c.Bool("no-progress-meter"),
-		verbose: c.Bool("verbose") || c.Bool("explain") || c.String("trace") == "%" || c.String("trace-ascii") == "%",
+		silent:  o.output.silent || o.output.noProgress,
+		verbose: o.views.verbose || o.views.explain || o.views.trace == "%" || o.views.traceASCII == "%",
 	}
 }
 

@@ -3,8 +3,6 @@ package cli
 import (
 	"io"
 
-	"github.com/urfave/cli/v2"
-
 	"sockfetch/explain"
 	"sockfetch/fetch"
 	"sockfetch/internal/term"
@@ -21,20 +19,20 @@ type views struct {
 }
 
 // openViews opens the views asked for.
-func (a *app) openViews(c *cli.Context) (*views, error) {
+func (a *app) openViews(vo *viewOptions) (*views, error) {
 	v := &views{}
-	if c.Bool("verbose") {
-		v.verbose = &verbose{w: a.stderr, color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}
+	if vo.verbose {
+		v.verbose = &verbose{w: a.stderr, color: term.Color(a.stderr, a.getenv, vo.noColor)}
 	}
-	if c.Bool("explain") {
-		o := explainOptions(a.stderr, a.getenv, c.Bool("no-color"))
+	if vo.explain {
+		o := explainOptions(a.stderr, a.getenv, vo.noColor)
 		v.explain = func() *explain.View { return explain.New(a.stderr, o) }
 	}
 	for _, t := range []struct {
-		flag  string
+		name  string
 		ascii bool
-	}{{"trace", false}, {"trace-ascii", true}} {
-		name := c.String(t.flag)
+	}{{vo.trace, false}, {vo.traceASCII, true}} {
+		name := t.name
 		if name == "" {
 			continue
 		}
@@ -43,7 +41,7 @@ func (a *app) openViews(c *cli.Context) (*views, error) {
 			v.close()
 			return nil, err
 		}
-		tr := explain.NewTrace(w, t.ascii, c.Bool("trace-time"))
+		tr := explain.NewTrace(w, t.ascii, vo.traceTime)
 		v.traces = append(v.traces, tr)
 		v.closers = append(v.closers, func() { tr.Close(); closeFn() })
 	}

@@ -45,11 +45,7 @@ func runParse(t *testing.T, stdin io.Reader, stdout io.Writer, args ...string) p
 	err := app.Run(append([]string{"sockfetch", "parse"}, args...))
 	r := parseRun{stdout: out.String(), code: 0}
 	if err != nil {
-		r.code = 2
-		var ec cli.ExitCoder
-		if errors.As(err, &ec) {
-			r.code = ec.ExitCode()
-		}
+		r.code = exitCode(err)
 		errOut.WriteString("sockfetch: " + err.Error() + "\n")
 	}
 	r.stderr = errOut.String()

@@ -2,7 +2,6 @@ package explain
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -11,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 )
 
 // Trace writes curl's --trace (hex and text) or --trace-ascii (text only)
@@ -44,9 +43,9 @@ func NewTrace(w io.Writer, ascii, withTime bool) *Trace {
 }
 
 // Observe writes the records for e.
-func (t *Trace) Observe(e fetch.Event) {
+func (t *Trace) Observe(e fetchtrace.Event) {
 	switch e.Kind {
-	case fetch.EvStart:
+	case fetchtrace.EvStart:
 		t.remote, t.proxied, t.socks, t.tried = false, false, 0, false
 		t.host, t.port = "", ""
 		if u, err := url.Parse(e.URL); err == nil {
@@ -58,29 +57,23 @@ func (t *Trace) Observe(e fetch.Event) {
 				}
 			}
 		}
-	case fetch.EvResolve:
+	case fetchtrace.EvResolve:
 		t.remote = e.Remote
 		t.addr = nil
 		if len(e.Addrs) > 0 {
 			t.addr = e.Addrs[0]
 		}
-	case fetch.EvInfo:
-		if a, ok := strings.CutPrefix(e.Info, "trying "); ok {
-			// fetch says "trying 10.0.0.1:80" or "trying Tor at
-			// 127.0.0.1:9050"; curl says "  Trying 10.0.0.1:80...".
-			if i := strings.LastIndex(a, " at "); i >= 0 {
-				a = a[i+4:]
-			}
-			t.tried = true
-			t.info("  Trying " + a + "...")
-			break
-		}
+	case fetchtrace.EvDial:
+		// curl says "  Trying 10.0.0.1:80...", whatever it dials.
+		t.tried = true
+		t.info("  Trying " + e.DialAddr() + "...")
+	case fetchtrace.EvInfo:
 		t.info(e.Info)
-	case fetch.EvLock:
+	case fetchtrace.EvLock:
 		t.info(e.Info)
-	case fetch.EvConnect:
+	case fetchtrace.EvConnect:
 		t.connect(e)
-	case fetch.EvSOCKSSend:
+	case fetchtrace.EvSOCKSSend:
 		if t.socks == 0 {
 			// curl's words: "SOCKS5 connect to example.com:80 (remotely
 			// resolved)", or "to IPv4 93.184.215.14:80 (locally resolved)".
@@ -95,16 +88,16 @@ func (t *Trace) Observe(e fetch.Event) {
 		}
 		t.socks++
 		t.dump("=> Send SOCKS", e.Bytes)
-	case fetch.EvSOCKSRecv:
+	case fetchtrace.EvSOCKSRecv:
 		t.socks++
 		t.dump("<= Recv SOCKS", e.Bytes)
-	case fetch.EvSOCKSDone:
+	case fetchtrace.EvSOCKSDone:
 		if e.Err == nil {
 			t.info("SOCKS5 request granted.")
 		}
-	case fetch.EvTLS:
+	case fetchtrace.EvTLS:
 		t.tls(e.TLS)
-	case fetch.EvRequest:
+	case fetchtrace.EvRequest:
 		head := e.Bytes
 		if e.Size > 0 && e.Size <= int64(len(head)) {
 			head = head[:e.Size]
@@ -113,22 +106,22 @@ func (t *Trace) Observe(e fetch.Event) {
 		if body := e.Bytes[len(head):]; len(body) > 0 {
 			t.dump("=> Send data", body)
 		}
-	case fetch.EvRecvHead:
+	case fetchtrace.EvRecvHead:
 		lines := splitLines(e.Bytes)
-		if interim(e.Bytes) && len(lines) > 1 {
+		if e.Status/100 == 1 && len(lines) > 1 {
 			// curl records no empty line after a 1xx head.
 			lines = lines[:len(lines)-1]
 		}
 		for _, ln := range lines {
 			t.dump("<= Recv header", ln)
 		}
-	case fetch.EvRecvData:
+	case fetchtrace.EvRecvData:
 		if len(e.Bytes) > 0 {
 			t.dump("<= Recv data", e.Bytes)
 		}
-	case fetch.EvRedirect:
+	case fetchtrace.EvRedirect:
 		t.info(fmt.Sprintf("Issue another request to this URL: '%s'", e.URL))
-	case fetch.EvDone:
+	case fetchtrace.EvDone:
 		if e.Err == nil {
 			t.info("Closing connection 0")
 		}
@@ -162,18 +155,18 @@ func (t *Trace) info(s string) {
 	}
 }
 
-func (t *Trace) connect(e fetch.Event) {
+func (t *Trace) connect(e fetchtrace.Event) {
 	if e.Err != nil || e.Peer == nil {
 		return
 	}
 	ip, port, err := net.SplitHostPort(e.Peer.String())
 	if err != nil {
 		// A unix socket (Tor's SocksPort can be one): no port.
-		t.info(fmt.Sprintf("Connected to %s (%s) (#0)", e.Info, e.Peer.String()))
+		t.info(fmt.Sprintf("Connected to %s (%s) (#0)", e.Role, e.Peer.String()))
 		return
 	}
 	name := t.host
-	if e.Info != "" || t.remote || port != t.port {
+	if e.Role != fetchtrace.ToTarget || t.remote || port != t.port {
 		// The connection goes to the proxy, known here only by address.
 		t.proxied = true
 		name = ip
@@ -271,10 +264,4 @@ func appendOffset(dst []byte, n int) []byte {
 	}
 	dst = append(dst, buf[i:]...)
 	return append(dst, ':', ' ')
-}
-
-// interim reports whether head is a 1xx response's head.
-func interim(head []byte) bool {
-	sp := bytes.IndexByte(head, ' ')
-	return sp > 0 && sp+1 < len(head) && head[sp+1] == '1'
 }

@@ -12,11 +12,10 @@ import (
 	"net"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 
-	"sockfetch/internal/progress"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/rawhttp"
 )
 
@@ -31,7 +30,7 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	fr := resp.Framing
 	if fr.Kind == rawhttp.NoBody {
 		if f.obs != nil {
-			f.emit(Event{Kind: EvBodyEnd, Info: "no body: " + fr.Reason})
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Framing: fr})
 		}
 		return 0, nil
 	}
@@ -69,14 +68,14 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 		return raw.total, f.bodyError(ctx, err, raw.total)
 	}
 	if f.obs != nil {
-		f.emit(Event{Kind: EvBodyEnd, Size: raw.total, Info: endInfo(fr, raw.total)})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Size: raw.total, Framing: fr})
 	}
 	return raw.total, nil
 }
 
-// spliceBody is body's fast path. A progress bar keeps it: progress.Copy
-// copies in pieces that still splice.
-func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Reader, fr rawhttp.Framing, file *os.File, bar *progress.Bar) (int64, error) {
+// spliceBody is body's fast path. A progress bar keeps it: a Counter's
+// Copy copies in pieces that still splice.
+func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Reader, fr rawhttp.Framing, file *os.File, bar Counter) (int64, error) {
 	want := int64(1<<62 - 1)
 	if fr.Kind == rawhttp.Length {
 		want = fr.Length
@@ -91,14 +90,18 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 	got := buffered
 	left := want - got
 	if limit > 0 && fr.Kind == rawhttp.UntilClose {
-		left = max(limit+1-got, 0) // progress.Copy takes a negative count as "all"
+		left = max(limit+1-got, 0)
 	}
 	var n int64
 	var err error
-	if bar == nil && f.prevProxy != nil && f.dialer.Tor == nil && left > 2*proxyLowat {
+	switch cp, ok := bar.(copier); {
+	case ok:
+		n, err = cp.Copy(file, tcp, left)
+	case bar == noCounter && f.prevProxy != nil && f.dialer.Tor == nil && left > 2*proxyLowat:
 		n, err = lowatCopy(file, tcp, left)
-	} else {
-		n, err = progress.Copy(file, tcp, left, bar)
+	default:
+		n, err = io.Copy(file, io.LimitReader(tcp, left))
+		bar.Add(n)
 	}
 	got += n
 	f.received = got
@@ -171,30 +174,36 @@ func isRecvError(err error) bool {
 	return false
 }
 
-// bar returns the progress bar for a body framed by fr, or nil.
-func (f *fetcher) bar(fr rawhttp.Framing) *progress.Bar {
+// bar returns the Counter for a body framed by fr: Output.Progress's, or
+// noCounter when there is none.
+func (f *fetcher) bar(fr rawhttp.Framing) Counter {
 	if f.out.Progress == nil {
-		return nil
+		return noCounter
 	}
 	total := int64(-1)
 	if fr.Kind == rawhttp.Length {
 		total = fr.Length
 	}
-	return f.out.Progress(total)
+	if c := f.out.Progress(total); c != nil {
+		return c
+	}
+	return noCounter
 }
 
-// endInfo says how the end of a body was found.
-func endInfo(fr rawhttp.Framing, n int64) string {
-	switch fr.Kind {
-	case rawhttp.Length:
-		return fmt.Sprintf("all %d bytes announced by Content-Length received", n)
-	case rawhttp.Chunked:
-		return fmt.Sprintf("last chunk (size 0) and the trailer section received: %d body bytes", n)
-	case rawhttp.UntilClose:
-		return fmt.Sprintf("the server closed the connection after %d body bytes", n)
-	}
-	return fmt.Sprintf("%d body bytes", n)
+// copier is a Counter that copies a spliced body itself, in pieces it can
+// count that still splice (as *progress.Bar's Copy does).
+type copier interface {
+	Copy(dst io.Writer, src io.Reader, n int64) (int64, error)
 }
+
+// nopCounter counts nothing.
+type nopCounter struct{}
+
+func (nopCounter) Add(int64) {}
+func (nopCounter) Finish()   {}
+
+// noCounter is the Counter of a body without a progress bar.
+var noCounter Counter = nopCounter{}
 
 // rawChunked is --raw for a chunked body: the chunked reader finds the end,
 // and the wire bytes up to the stream offset it reached are written as they
@@ -219,7 +228,7 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 		}
 		if rerr == io.EOF {
 			if f.obs != nil {
-				f.emit(Event{Kind: EvBodyEnd, Size: body.total, Info: endInfo(resp.Framing, body.total) + " (written raw: " + strconv.FormatInt(written, 10) + " bytes with the chunk framing)"})
+				f.emit(fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Size: body.total, Framing: resp.Framing, Raw: true, Written: written})
 			}
 			return body.total, nil
 		}
@@ -361,8 +370,8 @@ func unwrapPath(err error) error {
 // countReader counts the bytes read through it.
 type countReader struct {
 	r     io.Reader
-	n     *int64        // also updated, when not nil
-	bar   *progress.Bar // also counts them, when not nil
+	n     *int64  // also updated, when not nil
+	bar   Counter // also counts them, when not nil
 	total int64
 }
 

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"sockfetch/internal/progress"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/rawhttp"
 )
 
@@ -41,8 +41,8 @@ type Request struct {
 	Insecure bool   // skip certificate verification (-k)
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
 
-	Dialer  *Dialer     // how to connect; nil: directly
-	Observe func(Event) // receives every step; nil: nothing is recorded
+	Dialer  *Dialer                // how to connect; nil: directly
+	Observe func(fetchtrace.Event) // receives every step; nil: nothing is recorded
 }
 
 // Output says where the response goes.
@@ -52,39 +52,45 @@ type Output struct {
 	Headers io.Writer // every head received (-D); nil for none
 
 	// Progress, when not nil, is called once the body of the last response
-	// starts, with its length (-1 when unknown), and returns the bar to
-	// count the body's bytes on, or nil for none. Fetch ends the bar before
-	// it returns. A body that is not written (a redirect's, one refused
-	// with Fail) never gets one.
-	Progress func(total int64) *progress.Bar
+	// starts, with its length (-1 when unknown), and returns the Counter to
+	// count the body's bytes on, or nil for none. Fetch finishes the
+	// Counter before it returns. A body that is not written (a redirect's,
+	// one refused with Fail) never gets one.
+	Progress func(total int64) Counter
+}
+
+// Counter counts a body's bytes as they are written, for a progress bar:
+// Add after each piece, Finish once at the end, complete or not. Fetch
+// draws nothing itself.
+type Counter interface {
+	Add(n int64)
+	Finish()
 }
 
 // Result describes a fetch, complete or not, for -w.
 type Result struct {
-	URL         string            // the last URL requested (url_effective)
-	Method      string            // the last request's method
-	Status      int               // the last response's status code; 0 when none arrived
-	Response    *rawhttp.Response // the last response head; nil when none arrived
-	Redirects   int               // redirects followed
-	Connects    int               // connections opened
-	Timings     Timings           // curl's sums over all hops; Total is the whole operation
-	BodySize    int64             // body bytes received (after chunk decoding, before content decoding)
-	HeadSize    int64             // head bytes received, all hops, 1xx included
-	RequestSize int64             // request bytes sent (heads and bodies), all hops
-	UploadSize  int64             // request body bytes sent, all hops
-	RemoteIP    string            // the last connection's peer (the proxy's when proxied)
+	URL         string             // the last URL requested (url_effective)
+	Method      string             // the last request's method
+	Status      int                // the last response's status code; 0 when none arrived
+	Response    *rawhttp.Response  // the last response head; nil when none arrived
+	Redirects   int                // redirects followed
+	Connects    int                // connections opened
+	Timings     fetchtrace.Timings // curl's sums over all hops; Total is the whole operation
+	BodySize    int64              // body bytes received (after chunk decoding, before content decoding)
+	HeadSize    int64              // head bytes received, all hops, 1xx included
+	RequestSize int64              // request bytes sent (heads and bodies), all hops
+	UploadSize  int64              // request body bytes sent, all hops
+	RemoteIP    string             // the last connection's peer (the proxy's when proxied)
 	RemotePort  int
 	LocalIP     string
 	LocalPort   int
-	Route       string // "direct", "Tor" or the proxy URL without its password
 }
 
-// Default limits.
+// Buffer sizes.
 const (
-	DefaultMaxRedirects = 10        // a safer bound than curl's 50
-	plainBufSize        = 256 << 10 // read buffer for a plain TCP connection: few reads for a chunked body (BENCHMARKS.md)
-	tlsBufSize          = 64 << 10  // read buffer over TLS (records are up to 16 KiB)
-	copyBufSize         = 256 << 10 // body copy buffer
+	plainBufSize = 256 << 10 // read buffer for a plain TCP connection: few reads for a chunked body (BENCHMARKS.md)
+	tlsBufSize   = 64 << 10  // read buffer over TLS (records are up to 16 KiB)
+	copyBufSize  = 256 << 10 // body copy buffer
 )
 
 // fetcher is the state of one Fetch.
@@ -92,7 +98,7 @@ type fetcher struct {
 	req       *Request
 	out       Output
 	dialer    *Dialer
-	obs       func(Event)
+	obs       func(fetchtrace.Event)
 	start     time.Time
 	overall   context.Context // MaxTime
 	received  int64           // body bytes of the current hop, for timeout messages
@@ -107,13 +113,13 @@ type fetcher struct {
 // hop is the state of one request and response.
 type hop struct {
 	start time.Time
-	tim   Timings
+	tim   fetchtrace.Timings
 }
 
 func (h *hop) since() time.Duration { return time.Since(h.start) }
 
 // emit reports e to the observer.
-func (f *fetcher) emit(e Event) {
+func (f *fetcher) emit(e fetchtrace.Event) {
 	if f.obs == nil {
 		return
 	}
@@ -143,7 +149,11 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 	res.Timings.Total = time.Since(f.start)
 	if f.obs != nil {
 		tim := res.Timings
-		f.emit(Event{Kind: EvDone, URL: res.URL, Timings: &tim, Sent: f.sent, Recv: f.recv, Size: res.BodySize, Err: err})
+		var hint string
+		if fe := (*Error)(nil); errors.As(err, &fe) {
+			hint = fe.Hint
+		}
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvDone, URL: res.URL, Timings: &tim, Sent: f.sent, Recv: f.recv, Size: res.BodySize, Err: err, Hint: hint})
 	}
 	return res, err
 }
@@ -251,9 +261,9 @@ func isRedirect(status int) bool {
 func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method string, body []byte, ctype string) (next *url.URL, status int, err error) {
 	h := &hop{start: time.Now()}
 	f.received = 0
-	defer func() { res.Timings.add(&h.tim, h.since()) }()
+	defer func() { addTimings(&res.Timings, &h.tim) }()
 	if f.obs != nil {
-		f.emit(Event{Kind: EvStart, URL: u.String()})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvStart, URL: u.String()})
 	}
 
 	host, port := hostPort(u)
@@ -264,9 +274,8 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	if rt.proxy != nil {
 		f.prevProxy = rt.proxy
 	}
-	res.Route = rt.String()
 	if f.obs != nil && rt.proxy != nil {
-		f.emit(Event{Kind: EvInfo, Info: "proxy " + rt.proxy.String() + " (from " + rt.proxy.From + ")"})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "proxy " + rt.proxy.String() + " (from " + rt.proxy.From + ")"})
 	}
 
 	cctx := ctx
@@ -322,7 +331,7 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	}
 	res.RequestSize += int64(len(wire))
 	res.UploadSize += int64(len(body))
-	f.emit(Event{Kind: EvRequest, Bytes: wire, Size: int64(headLen)})
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvRequest, Bytes: wire, Size: int64(headLen)})
 
 	// The response.
 	var src io.Reader = stream
@@ -338,7 +347,7 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	br := bufio.NewReaderSize(src, size)
 	rd := rawhttp.NewReader(br)
 	if f.obs != nil {
-		rd.Observe = func(e rawhttp.Event) { f.emit(Event{Kind: EvHTTP, HTTP: &e}) }
+		rd.Observe = func(e rawhttp.Event) { f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &e}) }
 	}
 	if _, err := br.Peek(1); err == nil {
 		h.tim.StartTransfer = h.since()
@@ -358,7 +367,7 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 		tee.on = true
 		if n := br.Buffered(); n > 0 {
 			b, _ := br.Peek(n)
-			f.emit(Event{Kind: EvRecvData, Bytes: b})
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: b})
 			if f.req.Raw {
 				tee.wire = append(tee.wire, b...)
 			}
@@ -378,7 +387,7 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 				}
 			}
 			if f.obs != nil {
-				f.emit(Event{Kind: EvRedirect, URL: next.String(), Info: fmt.Sprintf("%d %s: Location: %s", resp.Status, resp.Reason, loc)})
+				f.emit(fetchtrace.Event{Kind: fetchtrace.EvRedirect, URL: next.String(), Status: resp.Status, Info: fmt.Sprintf("%d %s: Location: %s", resp.Status, resp.Reason, loc)})
 			}
 			return next, resp.Status, nil
 		}
@@ -406,12 +415,12 @@ func (f *fetcher) heads(res *Result, resp *rawhttp.Response) error {
 	for _, r := range resp.Interim {
 		res.HeadSize += int64(len(r.Head))
 		if f.obs != nil {
-			f.emit(Event{Kind: EvRecvHead, Bytes: r.Head, Info: strconv.Itoa(r.Status)})
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: r.Head, Status: r.Status})
 		}
 	}
 	res.HeadSize += int64(len(resp.Head))
 	if f.obs != nil {
-		f.emit(Event{Kind: EvRecvHead, Bytes: resp.Head, Info: strconv.Itoa(resp.Status)})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: resp.Head, Status: resp.Status})
 	}
 	if f.out.Headers != nil {
 		return f.writeHeads(f.out.Headers, resp)
@@ -490,15 +499,15 @@ func basicAuth(user, pass string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
-// add adds one hop's timings to t, as curl sums them over redirects.
-func (t *Timings) add(h *Timings, total time.Duration) {
+// addTimings adds one hop's timings to t, as curl sums them over
+// redirects. Fetch sets t.Total itself: the whole operation.
+func addTimings(t, h *fetchtrace.Timings) {
 	t.NameLookup += h.NameLookup
 	t.Connect += h.Connect
 	t.ProxyConnect += h.ProxyConnect
 	t.AppConnect += h.AppConnect
 	t.PreTransfer += h.PreTransfer
 	t.StartTransfer += h.StartTransfer
-	t.Total += total
 }
 
 // countConn counts the bytes written to and read from a connection.
@@ -519,7 +528,7 @@ func (c *countConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// recvTee reports the bytes read after the head as EvRecvData and, for
+// recvTee reports the bytes read after the head as fetchtrace.EvRecvData and, for
 // --raw, keeps them in wire until they are written.
 type recvTee struct {
 	r    io.Reader
@@ -531,7 +540,7 @@ type recvTee struct {
 func (t *recvTee) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	if t.on && n > 0 {
-		t.f.emit(Event{Kind: EvRecvData, Bytes: p[:n]})
+		t.f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: p[:n]})
 		if t.f.req.Raw {
 			t.wire = append(t.wire, p[:n]...)
 		}

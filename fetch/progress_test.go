@@ -71,7 +71,7 @@ func TestProgress(t *testing.T) {
 			dir := t.TempDir()
 			var totals []int64
 			var counter *countingFile
-			out := Output{Progress: func(total int64) *progress.Bar {
+			out := Output{Progress: func(total int64) Counter {
 				totals = append(totals, total)
 				counter = newCountingFile(t, filepath.Join(dir, "bar"))
 				return progress.New(counter.f, total, progress.Options{})

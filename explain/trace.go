@@ -46,17 +46,7 @@ func NewTrace(w io.Writer, ascii, withTime bool) *Trace {
 func (t *Trace) Observe(e fetchtrace.Event) {
 	switch e.Kind {
 	case fetchtrace.EvStart:
-		t.remote, t.proxied, t.socks, t.tried = false, false, 0, false
-		t.host, t.port = "", ""
-		if u, err := url.Parse(e.URL); err == nil {
-			t.host, t.port = u.Hostname(), u.Port()
-			if t.port == "" {
-				t.port = "80"
-				if u.Scheme == "https" {
-					t.port = "443"
-				}
-			}
-		}
+		t.start(e.URL)
 	case fetchtrace.EvResolve:
 		t.remote = e.Remote
 		t.addr = nil
@@ -75,16 +65,7 @@ func (t *Trace) Observe(e fetchtrace.Event) {
 		t.connect(e)
 	case fetchtrace.EvSOCKSSend:
 		if t.socks == 0 {
-			// curl's words: "SOCKS5 connect to example.com:80 (remotely
-			// resolved)", or "to IPv4 93.184.215.14:80 (locally resolved)".
-			switch {
-			case t.remote || t.addr == nil:
-				t.info(fmt.Sprintf("SOCKS5 connect to %s (remotely resolved)", net.JoinHostPort(t.host, t.port)))
-			case t.addr.To4() != nil:
-				t.info(fmt.Sprintf("SOCKS5 connect to IPv4 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
-			default:
-				t.info(fmt.Sprintf("SOCKS5 connect to IPv6 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
-			}
+			t.socksConnect()
 		}
 		t.socks++
 		t.dump("=> Send SOCKS", e.Bytes)
@@ -130,6 +111,35 @@ func (t *Trace) Observe(e fetchtrace.Event) {
 		t.info(e.Err.Error())
 	}
 	t.bw.Flush()
+}
+
+// start resets the state of a hop to url.
+func (t *Trace) start(rawURL string) {
+	t.remote, t.proxied, t.socks, t.tried = false, false, 0, false
+	t.host, t.port = "", ""
+	if u, err := url.Parse(rawURL); err == nil {
+		t.host, t.port = u.Hostname(), u.Port()
+		if t.port == "" {
+			t.port = "80"
+			if u.Scheme == "https" {
+				t.port = "443"
+			}
+		}
+	}
+}
+
+// socksConnect says where the SOCKS5 request asks to connect, in curl's
+// words: "SOCKS5 connect to example.com:80 (remotely resolved)", or "to
+// IPv4 93.184.215.14:80 (locally resolved)".
+func (t *Trace) socksConnect() {
+	switch {
+	case t.remote || t.addr == nil:
+		t.info(fmt.Sprintf("SOCKS5 connect to %s (remotely resolved)", net.JoinHostPort(t.host, t.port)))
+	case t.addr.To4() != nil:
+		t.info(fmt.Sprintf("SOCKS5 connect to IPv4 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
+	default:
+		t.info(fmt.Sprintf("SOCKS5 connect to IPv6 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
+	}
 }
 
 // Close flushes the trace and returns the first write error. It does not

@@ -265,11 +265,49 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	if f.obs != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvStart, URL: u.String()})
 	}
+	hc, err := f.dialHop(ctx, h, res, u)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.closeHop(hc)
+	if err := f.send(ctx, h, res, hc, u, method, body, ctype); err != nil {
+		return nil, 0, err
+	}
+	r, err := f.readHead(ctx, h, res, hc, method)
+	if err != nil {
+		return nil, 0, err
+	}
+	return f.deliver(ctx, res, hc, r, u)
+}
 
+// hopConn is one hop's connection, from dial to close.
+type hopConn struct {
+	*conn
+	stream net.Conn   // what the request goes over: counted when observing, under TLS for https
+	isTLS  bool       // https
+	cc     *countConn // counts the wire bytes, when observing
+	stop   func() bool
+	cancel context.CancelFunc // ends --connect-timeout's context
+}
+
+// closeHop closes the hop's connection and adds up its wire bytes.
+func (f *fetcher) closeHop(hc *hopConn) {
+	if hc.cc != nil {
+		f.sent += hc.cc.sent
+		f.recv += hc.cc.recv
+	}
+	hc.stop()
+	hc.Close()
+	hc.cancel()
+}
+
+// dialHop opens the connection to u along its route: TCP, any SOCKS
+// tunnel, and TLS for https, all within --connect-timeout.
+func (f *fetcher) dialHop(ctx context.Context, h *hop, res *Result, u *url.URL) (*hopConn, error) {
 	host, port := hostPort(u)
 	rt, err := f.dialer.route(u, f.prevProxy)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if rt.proxy != nil {
 		f.prevProxy = rt.proxy
@@ -278,136 +316,153 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "proxy " + rt.proxy.String() + " (from " + rt.proxy.From + ")"})
 	}
 
+	hc := &hopConn{isTLS: u.Scheme == "https", cancel: func() {}}
 	cctx := ctx
 	if f.req.ConnectTimeout > 0 {
-		var cancel context.CancelFunc
-		cctx, cancel = context.WithTimeout(ctx, f.req.ConnectTimeout)
-		defer cancel()
+		cctx, hc.cancel = context.WithTimeout(ctx, f.req.ConnectTimeout)
 	}
 	c, err := f.connect(cctx, h, rt, host, port)
 	if err != nil {
-		return nil, 0, err
+		hc.cancel()
+		return nil, err
 	}
-	defer c.Close()
+	hc.conn = c
 	res.Connects++
 	res.RemoteIP, res.RemotePort = c.peer, c.port
 	if ta, ok := c.local.(*net.TCPAddr); ok {
 		res.LocalIP, res.LocalPort = ta.IP.String(), ta.Port
 	}
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	hc.stop = context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 
-	// The stream: the raw connection, counted when observing, under TLS
-	// for https.
-	var (
-		stream net.Conn = c.Conn
-		cc     *countConn
-	)
+	hc.stream = c.Conn
 	if f.obs != nil {
-		cc = &countConn{Conn: c.Conn}
-		stream = cc
-		defer func() { f.sent += cc.sent; f.recv += cc.recv }()
+		hc.cc = &countConn{Conn: c.Conn}
+		hc.stream = hc.cc
 	}
-	isTLS := u.Scheme == "https"
-	if isTLS {
-		tc, err := f.handshake(cctx, stream, host)
+	if hc.isTLS {
+		tc, err := f.handshake(cctx, hc.stream, host)
 		if err != nil {
-			return nil, 0, err
+			f.closeHop(hc)
+			return nil, err
 		}
-		stream = tc
+		hc.stream = tc
 		h.tim.AppConnect = h.since()
 	}
 	if cctx.Err() != nil {
-		return nil, 0, f.timeoutError(cctx, cctx.Err())
+		err := f.timeoutError(cctx, cctx.Err())
+		f.closeHop(hc)
+		return nil, err
 	}
+	return hc, nil
+}
 
+// send writes the request to the hop's connection.
+func (f *fetcher) send(ctx context.Context, h *hop, res *Result, hc *hopConn, u *url.URL, method string, body []byte, ctype string) error {
+	host, port := hostPort(u)
 	wire, headLen, err := f.buildRequest(u, host, port, method, body, ctype)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	h.tim.PreTransfer = h.since()
-	if _, err := stream.Write(wire); err != nil {
-		return nil, 0, f.netError(ctx, ErrSend, err, "failed sending the request")
+	if _, err := hc.stream.Write(wire); err != nil {
+		return f.netError(ctx, ErrSend, err, "failed sending the request")
 	}
 	res.RequestSize += int64(len(wire))
 	res.UploadSize += int64(len(body))
 	f.emit(fetchtrace.Event{Kind: fetchtrace.EvRequest, Bytes: wire, Size: int64(headLen)})
+	return nil
+}
 
-	// The response.
-	var src io.Reader = stream
-	var tee *recvTee
+// response is a response whose head was read, with what reads its body.
+type response struct {
+	*rawhttp.Response
+	br  *bufio.Reader
+	rd  *rawhttp.Reader
+	tee *recvTee // reports (and for --raw keeps) the bytes after the head; nil when not needed
+}
+
+// readHead reads the response head (1xx heads first) and reports it.
+func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn, method string) (*response, error) {
+	r := &response{}
+	var src io.Reader = hc.stream
 	if f.obs != nil || f.req.Raw {
-		tee = &recvTee{r: stream, f: f}
-		src = tee
+		r.tee = &recvTee{r: hc.stream, f: f}
+		src = r.tee
 	}
 	size := plainBufSize
-	if isTLS {
+	if hc.isTLS {
 		size = tlsBufSize
 	}
-	br := bufio.NewReaderSize(src, size)
-	rd := rawhttp.NewReader(br)
+	r.br = bufio.NewReaderSize(src, size)
+	r.rd = rawhttp.NewReader(r.br)
 	if f.obs != nil {
-		rd.Observe = func(e rawhttp.Event) { f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &e}) }
+		r.rd.Observe = func(e rawhttp.Event) { f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &e}) }
 	}
-	if _, err := br.Peek(1); err == nil {
+	if _, err := r.br.Peek(1); err == nil {
 		h.tim.StartTransfer = h.since()
 	}
-	resp, err := rd.ReadResponse(nil, method)
+	resp, err := r.rd.ReadResponse(nil, method)
 	if err != nil {
-		return nil, 0, f.readError(ctx, err, true)
+		return nil, f.readError(ctx, err, true)
 	}
 	if h.tim.StartTransfer == 0 {
 		h.tim.StartTransfer = h.since()
 	}
+	r.Response = resp
 	res.Status, res.Response = resp.Status, resp
 	if err := f.heads(res, resp); err != nil {
-		return nil, resp.Status, err
+		return nil, err
 	}
-	if tee != nil {
-		tee.on = true
-		if n := br.Buffered(); n > 0 {
-			b, _ := br.Peek(n)
+	if r.tee != nil {
+		r.tee.on = true
+		if n := r.br.Buffered(); n > 0 {
+			b, _ := r.br.Peek(n)
 			f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: b})
 			if f.req.Raw {
-				tee.wire = append(tee.wire, b...)
+				r.tee.wire = append(r.tee.wire, b...)
 			}
 		}
 	}
+	return r, nil
+}
 
-	if f.req.Follow && isRedirect(resp.Status) {
-		if loc := resp.Get("Location"); loc != "" {
+// deliver returns the redirect to follow, or writes the response: its
+// heads with -i, then its body.
+func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *response, u *url.URL) (*url.URL, int, error) {
+	status := r.Status
+	if f.req.Follow && isRedirect(status) {
+		if loc := r.Get("Location"); loc != "" {
 			next, err := u.Parse(loc)
 			if err != nil {
-				return nil, resp.Status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), resp.Status)
+				return nil, status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), status)
 			}
 			next.Fragment, next.RawFragment = "", ""
 			if f.out.Include {
-				if err := f.writeHeads(f.out.Body, resp); err != nil {
-					return nil, resp.Status, err
+				if err := f.writeHeads(f.out.Body, r.Response); err != nil {
+					return nil, status, err
 				}
 			}
 			if f.obs != nil {
-				f.emit(fetchtrace.Event{Kind: fetchtrace.EvRedirect, URL: next.String(), Status: resp.Status, Info: fmt.Sprintf("%d %s: Location: %s", resp.Status, resp.Reason, loc)})
+				f.emit(fetchtrace.Event{Kind: fetchtrace.EvRedirect, URL: next.String(), Status: status, Info: fmt.Sprintf("%d %s: Location: %s", status, r.Reason, loc)})
 			}
-			return next, resp.Status, nil
+			return next, status, nil
 		}
 	}
-	if f.req.Fail && resp.Status >= 400 {
-		return nil, resp.Status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", resp.Status)
+	if f.req.Fail && status >= 400 {
+		return nil, status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", status)
 	}
 	if f.out.Include {
-		if err := f.writeHeads(f.out.Body, resp); err != nil {
-			return nil, resp.Status, err
+		if err := f.writeHeads(f.out.Body, r.Response); err != nil {
+			return nil, status, err
 		}
 	}
-	if f.req.Raw && resp.Framing.Kind == rawhttp.Chunked {
-		n, err := f.rawChunked(ctx, rd, resp, tee)
-		res.BodySize = n
-		return nil, resp.Status, err
+	var err error
+	if f.req.Raw && r.Framing.Kind == rawhttp.Chunked {
+		res.BodySize, err = f.rawChunked(ctx, r.rd, r.Response, r.tee)
+	} else {
+		res.BodySize, err = f.body(ctx, hc.conn, hc.isTLS, r.br, r.rd, r.Response)
 	}
-	n, err := f.body(ctx, c, isTLS, br, rd, resp)
-	res.BodySize = n
-	return nil, resp.Status, err
+	return nil, status, err
 }
 
 // heads reports the heads of resp (1xx first) and writes them to -D.

@@ -89,18 +89,34 @@ func (s *stream) request(step time.Duration, q rawhttp.Request) {
 }
 
 // response feeds raw through rawhttp as fetch does: parse events as they
-// happen, the heads, then the body to its end. It returns the parser's
+// happen, each head's end as EvRecvHead with the head, then the body to
+// its end, whose EvBodyEnd carries the parser's. It returns the parser's
 // error, if any, already reported as fetch would report it.
 func (s *stream) response(wait time.Duration, raw, method string) error {
 	s.at += wait
 	s.tim.StartTransfer = s.since()
 	s.recv += int64(len(raw)) + s.tlsOver
 	rd := rawhttp.NewReader(bufio.NewReader(strings.NewReader(raw)))
+	var head []byte
+	var bodyEnd *rawhttp.Event
 	rd.Observe = func(e rawhttp.Event) {
 		e.Raw = append([]byte(nil), e.Raw...)
 		if e.Framing != nil {
 			fr := *e.Framing
 			e.Framing = &fr
+		}
+		switch e.Kind {
+		case rawhttp.EvStatusLine:
+			head = append([]byte(nil), e.Raw...)
+		case rawhttp.EvField:
+			head = append(head, e.Raw...)
+		case rawhttp.EvInterimEnd, rawhttp.EvHeadEnd:
+			head = append(head, e.Raw...)
+			s.add(ms(0.01), fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: head, Status: e.Status, HTTP: &e})
+			return
+		case rawhttp.EvBodyEnd:
+			bodyEnd = &e
+			return
 		}
 		s.add(ms(0.01), fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &e})
 	}
@@ -108,10 +124,6 @@ func (s *stream) response(wait time.Duration, raw, method string) error {
 	if err != nil {
 		return s.fail(err)
 	}
-	for _, r := range resp.Interim {
-		s.add(0, fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: r.Head, Status: r.Status})
-	}
-	s.add(0, fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: resp.Head, Status: resp.Status})
 	if n := rd.Offset(); n < int64(len(raw)) && resp.Framing.Kind != rawhttp.NoBody {
 		s.add(0, fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: []byte(raw[n:])})
 	}
@@ -121,10 +133,13 @@ func (s *stream) response(wait time.Duration, raw, method string) error {
 	}
 	n, err := io.Copy(io.Discard, rd.Body(resp))
 	if err != nil {
+		if bodyEnd != nil {
+			s.add(ms(0.01), fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: bodyEnd})
+		}
 		return s.fail(err)
 	}
 	s.bodySize = n
-	s.add(ms(0.2), fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Size: n, Framing: resp.Framing})
+	s.add(ms(0.21), fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Size: n, Framing: resp.Framing, HTTP: bodyEnd})
 	return nil
 }
 

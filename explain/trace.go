@@ -33,6 +33,7 @@ type Trace struct {
 	socks   int    // SOCKS records written in this hop
 	tried   bool   // a "Trying" line was written for this connection
 	addr    net.IP // the first address resolved here, which socks5:// sends
+	heads   heldHeads
 }
 
 // NewTrace returns a Trace writing to w: curl's --trace layout, or its
@@ -88,13 +89,10 @@ func (t *Trace) Observe(e fetchtrace.Event) {
 			t.dump("=> Send data", body)
 		}
 	case fetchtrace.EvRecvHead:
-		lines := splitLines(e.Bytes)
-		if e.Status/100 == 1 && len(lines) > 1 {
-			// curl records no empty line after a 1xx head.
-			lines = lines[:len(lines)-1]
-		}
-		for _, ln := range lines {
-			t.dump("<= Recv header", ln)
+		t.heads.hold(e)
+	case fetchtrace.EvHTTP:
+		for _, h := range t.heads.release(e) {
+			t.head(h)
 		}
 	case fetchtrace.EvRecvData:
 		if len(e.Bytes) > 0 {
@@ -113,8 +111,21 @@ func (t *Trace) Observe(e fetchtrace.Event) {
 	t.bw.Flush()
 }
 
+// head records one response head, a record per line.
+func (t *Trace) head(h heldHead) {
+	lines := splitLines(h.bytes)
+	if h.status/100 == 1 && len(lines) > 1 {
+		// curl records no empty line after a 1xx head.
+		lines = lines[:len(lines)-1]
+	}
+	for _, ln := range lines {
+		t.dump("<= Recv header", ln)
+	}
+}
+
 // start resets the state of a hop to url.
 func (t *Trace) start(rawURL string) {
+	t.heads = heldHeads{}
 	t.remote, t.proxied, t.socks, t.tried = false, false, 0, false
 	t.host, t.port = "", ""
 	if u, err := url.Parse(rawURL); err == nil {

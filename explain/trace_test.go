@@ -145,6 +145,7 @@ func curlTrace(t *testing.T, curl, flag, resp string) ([]byte, []fetchtrace.Even
 			break
 		}
 	}
+	s.add(0, fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &rawhttp.Event{Kind: rawhttp.EvFraming}})
 	if rest != "" {
 		s.add(0, fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: []byte(rest)})
 	}

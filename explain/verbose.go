@@ -17,6 +17,7 @@ import (
 type Verbose struct {
 	w     io.Writer
 	color bool
+	heads heldHeads
 }
 
 // NewVerbose returns a Verbose writing to w, colouring each line when color
@@ -47,6 +48,7 @@ func (v *Verbose) info(format string, args ...any) {
 func (v *Verbose) Observe(e fetchtrace.Event) {
 	switch e.Kind {
 	case fetchtrace.EvStart:
+		v.heads = heldHeads{}
 		v.info("fetching %s", e.URL)
 	case fetchtrace.EvResolve:
 		v.resolve(e)
@@ -80,7 +82,11 @@ func (v *Verbose) Observe(e fetchtrace.Event) {
 			v.info("request body: %d bytes sent", body)
 		}
 	case fetchtrace.EvRecvHead:
-		v.lines("< ", e.Bytes)
+		v.heads.hold(e)
+	case fetchtrace.EvHTTP:
+		for _, h := range v.heads.release(e) {
+			v.lines("< ", h.bytes)
+		}
 	case fetchtrace.EvBodyEnd:
 		v.info("%s", bodyEndText(e))
 	case fetchtrace.EvRedirect:
@@ -163,4 +169,32 @@ func bodyEndText(e fetchtrace.Event) string {
 		s += fmt.Sprintf(" (written raw: %d bytes with the chunk framing)", e.Written)
 	}
 	return s
+}
+
+// heldHeads keeps a response's heads (1xx heads first) until the parser's
+// framing event says the last of them was accepted: -v and --trace show
+// the heads of a response only once all of them parsed, and none of a
+// response rejected.
+type heldHeads struct{ heads []heldHead }
+
+// heldHead is one head kept, with its status.
+type heldHead struct {
+	bytes  []byte
+	status int
+}
+
+// hold keeps the head of an EvRecvHead event.
+func (h *heldHeads) hold(e fetchtrace.Event) {
+	h.heads = append(h.heads, heldHead{append([]byte(nil), e.Bytes...), e.Status})
+}
+
+// release returns the heads kept when e is the parser's framing event, and
+// forgets them.
+func (h *heldHeads) release(e fetchtrace.Event) []heldHead {
+	if e.HTTP == nil || e.HTTP.Kind != rawhttp.EvFraming {
+		return nil
+	}
+	hs := h.heads
+	h.heads = nil
+	return hs
 }

@@ -109,12 +109,16 @@ func (v *View) Observe(e fetchtrace.Event) {
 		v.tlsState(e)
 	case fetchtrace.EvRequest:
 		v.request(e)
-	case fetchtrace.EvHTTP:
+	case fetchtrace.EvHTTP, fetchtrace.EvRecvHead:
 		if e.HTTP != nil {
 			v.responseSection(e.At)
 			v.resp.event(e.HTTP)
 		}
 	case fetchtrace.EvBodyEnd:
+		if e.HTTP != nil {
+			v.responseSection(e.At)
+			v.resp.event(e.HTTP)
+		}
 		v.bodyEnd(e)
 	case fetchtrace.EvRedirect:
 		v.redirect(e)

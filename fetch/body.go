@@ -52,10 +52,18 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	if limit > 0 {
 		r = &maxReader{r: r, left: limit, max: limit}
 	}
+	err := f.copyBody(ctx, r, raw, encodings)
+	f.endBody(err, fetchtrace.Event{Size: raw.total, Framing: fr})
+	return raw.total, err
+}
+
+// copyBody copies the body from r, undoing encodings, to f.out.Body; raw
+// counts the bytes received.
+func (f *fetcher) copyBody(ctx context.Context, r io.Reader, raw *countReader, encodings []string) error {
 	if encodings != nil {
 		dr, err := decoder(r, encodings)
 		if err != nil {
-			return raw.total, f.bodyError(ctx, err, raw.total)
+			return f.bodyError(ctx, err, raw.total)
 		}
 		r = dr
 	}
@@ -63,14 +71,11 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	_, err := io.CopyBuffer(w, r, make([]byte, copyBufSize))
 	switch {
 	case w.err != nil:
-		return raw.total, writeError(w.err)
+		return writeError(w.err)
 	case err != nil:
-		return raw.total, f.bodyError(ctx, err, raw.total)
+		return f.bodyError(ctx, err, raw.total)
 	}
-	if f.obs != nil {
-		f.emit(fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Size: raw.total, Framing: fr})
-	}
-	return raw.total, nil
+	return nil
 }
 
 // spliceBody is body's fast path. A progress bar keeps it: a Counter's
@@ -213,6 +218,13 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 	bar := f.bar(resp.Framing)
 	defer bar.Finish()
 	body := &countReader{r: rd.Body(resp), n: &f.received}
+	written, err := f.copyRawChunked(ctx, rd, start, body, tee, bar)
+	f.endBody(err, fetchtrace.Event{Size: body.total, Framing: resp.Framing, Raw: true, Written: written})
+	return body.total, err
+}
+
+// copyRawChunked is rawChunked's copy: it returns the wire bytes written.
+func (f *fetcher) copyRawChunked(ctx context.Context, rd *rawhttp.Reader, start int64, body *countReader, tee *recvTee, bar Counter) (int64, error) {
 	w := &errWriter{w: f.out.Body}
 	buf := make([]byte, copyBufSize)
 	var written int64
@@ -220,23 +232,20 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 		_, rerr := body.Read(buf)
 		if k := rd.Offset() - start - written; k > 0 && int64(len(tee.wire)) >= k {
 			if _, err := w.Write(tee.wire[:k]); err != nil {
-				return body.total, writeError(err)
+				return written, writeError(err)
 			}
 			tee.wire = tee.wire[k:]
 			written += k
 			bar.Add(k)
 		}
 		if rerr == io.EOF {
-			if f.obs != nil {
-				f.emit(fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Size: body.total, Framing: resp.Framing, Raw: true, Written: written})
-			}
-			return body.total, nil
+			return written, nil
 		}
 		if rerr != nil {
-			return body.total, f.bodyError(ctx, rerr, body.total)
+			return written, f.bodyError(ctx, rerr, body.total)
 		}
 		if limit := f.req.MaxFileSize; limit > 0 && body.total > limit {
-			return body.total, tooLarge(limit)
+			return written, tooLarge(limit)
 		}
 	}
 }

@@ -108,6 +108,9 @@ type fetcher struct {
 	prevProxy *Proxy
 	origin    string // scheme://host:port of the first URL: credentials go only there
 	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
+
+	head    []byte         // the head being parsed, from the parser's events, when observing
+	bodyEnd *rawhttp.Event // the parser's end of the body, for fetch's EvBodyEnd to carry
 }
 
 // hop is the state of one request and response.
@@ -396,7 +399,7 @@ func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn
 	r.br = bufio.NewReaderSize(src, size)
 	r.rd = rawhttp.NewReader(r.br)
 	if f.obs != nil {
-		r.rd.Observe = func(e rawhttp.Event) { f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &e}) }
+		r.rd.Observe = f.observeHTTP
 	}
 	if _, err := r.br.Peek(1); err == nil {
 		h.tim.StartTransfer = h.since()
@@ -465,18 +468,52 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 	return nil, status, err
 }
 
-// heads reports the heads of resp (1xx first) and writes them to -D.
+// observeHTTP hands the parser's events on as EvHTTP, but for two: the
+// end of each head is reported once, as EvRecvHead with the whole head and
+// its status (and the parser's event), and the end of the body waits for
+// fetch's EvBodyEnd to carry it (see endBody).
+func (f *fetcher) observeHTTP(e rawhttp.Event) {
+	switch e.Kind {
+	case rawhttp.EvStatusLine:
+		f.head = append(f.head[:0], e.Raw...)
+	case rawhttp.EvField:
+		f.head = append(f.head, e.Raw...)
+	case rawhttp.EvInterimEnd, rawhttp.EvHeadEnd:
+		f.head = append(f.head, e.Raw...)
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: f.head, Status: e.Status, HTTP: &e})
+		return
+	case rawhttp.EvBodyEnd:
+		e.Raw = append([]byte(nil), e.Raw...)
+		f.bodyEnd = &e
+		return
+	}
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &e})
+}
+
+// endBody reports the end of the body, found as fr says, with the parser's
+// own event inside. When the body failed after the parser saw its end (a
+// content coding that does not decode), the parser's event goes on alone.
+func (f *fetcher) endBody(err error, e fetchtrace.Event) {
+	if f.obs == nil {
+		return
+	}
+	if err != nil {
+		if f.bodyEnd != nil {
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: f.bodyEnd})
+		}
+	} else {
+		e.Kind, e.HTTP = fetchtrace.EvBodyEnd, f.bodyEnd
+		f.emit(e)
+	}
+	f.bodyEnd = nil
+}
+
+// heads counts the heads of resp (1xx first) and writes them to -D.
 func (f *fetcher) heads(res *Result, resp *rawhttp.Response) error {
 	for _, r := range resp.Interim {
 		res.HeadSize += int64(len(r.Head))
-		if f.obs != nil {
-			f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: r.Head, Status: r.Status})
-		}
 	}
 	res.HeadSize += int64(len(resp.Head))
-	if f.obs != nil {
-		f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: resp.Head, Status: resp.Status})
-	}
 	if f.out.Headers != nil {
 		return f.writeHeads(f.out.Headers, resp)
 	}

@@ -33,11 +33,10 @@ type View struct {
 	sec int    // sections written
 	cur string // key of the open section
 
-	url       *url.URL
-	resolved  bool // a name-resolution section was written in this hop
-	remoteDNS bool
-	prev      time.Duration // At of the last step, for "took" times
-	isTLS     bool
+	url      *url.URL
+	resolved bool          // a name-resolution section was written in this hop
+	prev     time.Duration // At of the last step, for "took" times
+	isTLS    bool
 
 	socks socksDecoder
 	resp  *respView
@@ -77,7 +76,7 @@ func (v *View) newHop() {
 		v.sumFraming += v.resp.framingBytes
 	}
 	v.sec, v.cur = 0, ""
-	v.resolved, v.remoteDNS, v.isTLS = false, false, false
+	v.resolved, v.isTLS = false, false
 	v.socks.reset(v.p.m)
 	v.resp = &respView{p: v.p}
 	v.reqHead, v.reqBody = 0, 0
@@ -205,7 +204,6 @@ func (v *View) resolve(e fetchtrace.Event) {
 	}
 	v.section("dns", "name resolution", e.At)
 	if e.Remote {
-		v.remoteDNS = true
 		v.took(e.At)
 		if ip := net.ParseIP(e.Host); ip != nil {
 			v.p.para(3, 3, stNone, "nothing to resolve: "+v.p.m.ip(ip)+" is already an IP address; it goes to the proxy as it is")
@@ -253,21 +251,6 @@ func (v *View) peerRole(e fetchtrace.Event) string {
 		return "Tor's SOCKS port (the proxy); the server is reached through Tor"
 	case fetchtrace.ToProxy:
 		return "the " + e.Role.String() + "; the server is reached through it"
-	}
-	if v.remoteDNS {
-		return "the proxy; the server is reached through it"
-	}
-	if t, ok := e.Peer.(*net.TCPAddr); ok && v.url != nil {
-		port := v.url.Port()
-		if port == "" {
-			port = "80"
-			if v.url.Scheme == "https" {
-				port = "443"
-			}
-		}
-		if strconv.Itoa(t.Port) != port {
-			return "the proxy; the server is reached through it"
-		}
 	}
 	return "the server"
 }

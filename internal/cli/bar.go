@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 
+	"sockfetch/fetch"
 	"sockfetch/internal/progress"
 	"sockfetch/internal/term"
 )
@@ -30,7 +31,7 @@ func barRuleOf(o *options) barRule {
 // file). It returns nil, so that fetch asks nothing, when no bar can be
 // drawn whatever the body's size: stderr is not a terminal, or the command
 // line rules a bar out.
-func (a *app) progress(body io.Writer, dest string) func(total int64) *progress.Bar {
+func (a *app) progress(body io.Writer, dest string) func(total int64) fetch.Counter {
 	stderr := term.File(a.stderr)
 	if a.bar.silent || a.bar.verbose || !term.IsTerminal(stderr) {
 		return nil
@@ -39,9 +40,9 @@ func (a *app) progress(body io.Writer, dest string) func(total int64) *progress.
 	if dest == "-" {
 		dest = ""
 	}
-	return func(total int64) *progress.Bar {
+	return func(total int64) fetch.Counter {
 		if !progress.Wanted(stderr, out, total, a.bar.silent, a.bar.verbose) {
-			return nil
+			return nil // a nil Counter, not a nil *progress.Bar inside one
 		}
 		return progress.New(stderr, total, progress.Options{Description: dest})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/fetch/socks"
 	"sockfetch/rawhttp"
 )
@@ -167,7 +168,7 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 		}
 		direct = &a
 	}
-	var observe func(fetch.Event)
+	var observe func(fetchtrace.Event)
 	if o.verbose {
 		observe = ipObserver(stderr)
 	}
@@ -243,21 +244,23 @@ func ipDialer(o ipOptions) (*fetch.Dialer, error) {
 
 // ipObserver writes -v's lines to stderr: what fetch says it does, and the
 // kernel lock once (every check reports it).
-func ipObserver(stderr io.Writer) func(fetch.Event) {
-	lockShown := false
-	return func(e fetch.Event) {
+func ipObserver(stderr io.Writer) func(fetchtrace.Event) {
+	lockShown := false // every check reports the lock; say it once
+	return func(e fetchtrace.Event) {
 		switch {
-		case e.Kind == fetch.EvLock && !lockShown:
+		case e.Kind == fetchtrace.EvLock && !lockShown:
 			lockShown = true
 			fmt.Fprintf(stderr, "* %s\n", e.Info)
-		case e.Kind == fetch.EvInfo:
+		case e.Kind == fetchtrace.EvInfo:
 			fmt.Fprintf(stderr, "* %s\n", e.Info)
+		case e.Kind == fetchtrace.EvDial:
+			fmt.Fprintf(stderr, "* trying %s\n", e.Dialled())
 		}
 	}
 }
 
 // checkIP fetches the check endpoint through d and reads its answer.
-func checkIP(ctx context.Context, o ipOptions, d *fetch.Dialer, observe func(fetch.Event)) (ipAnswer, error) {
+func checkIP(ctx context.Context, o ipOptions, d *fetch.Dialer, observe func(fetchtrace.Event)) (ipAnswer, error) {
 	var body bytes.Buffer
 	req := &fetch.Request{
 		URL:            o.checkURL,

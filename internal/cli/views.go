@@ -4,14 +4,14 @@ import (
 	"io"
 
 	"sockfetch/explain"
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/internal/term"
 )
 
 // views are the observers of the fetch events asked for on the command
 // line: -v, --explain, --trace and --trace-ascii.
 type views struct {
-	verbose *verbose
+	verbose *explain.Verbose
 	explain func() *explain.View // a fresh view per URL
 	view    *explain.View
 	traces  []*explain.Trace
@@ -22,7 +22,7 @@ type views struct {
 func (a *app) openViews(vo *viewOptions) (*views, error) {
 	v := &views{}
 	if vo.verbose {
-		v.verbose = &verbose{w: a.stderr, color: term.Color(a.stderr, a.getenv, vo.noColor)}
+		v.verbose = explain.NewVerbose(a.stderr, term.Color(a.stderr, a.getenv, vo.noColor))
 	}
 	if vo.explain {
 		o := explainOptions(a.stderr, a.getenv, vo.noColor)
@@ -61,10 +61,10 @@ func explainOptions(w io.Writer, getenv func(string) string, noColor bool) expla
 
 // observer returns the function to give fetch for the next URL, or nil when
 // nothing observes (so that fetch records nothing).
-func (v *views) observer() func(fetch.Event) {
-	var obs []func(fetch.Event)
+func (v *views) observer() func(fetchtrace.Event) {
+	var obs []func(fetchtrace.Event)
 	if v.verbose != nil {
-		obs = append(obs, v.verbose.observe)
+		obs = append(obs, v.verbose.Observe)
 	}
 	if v.explain != nil {
 		v.view = v.explain()
@@ -79,7 +79,7 @@ func (v *views) observer() func(fetch.Event) {
 	case 1:
 		return obs[0]
 	}
-	return func(e fetch.Event) {
+	return func(e fetchtrace.Event) {
 		for _, o := range obs {
 			o(e)
 		}

@@ -120,10 +120,12 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 	case limit > 0 && got > limit:
 		return got, tooLarge(limit)
 	case lr != nil && lr.Remaining() > 0:
-		// rawhttp's own error (one more lr.Read) words this "transfer
-		// closed with N bytes remaining to read (G of T bytes)", which
-		// the other path shows; the binary's tests pin these words.
-		return got, errorf(ErrPartial, io.ErrUnexpectedEOF, "transfer closed with %d bytes remaining", lr.Remaining())
+		// The connection ended early. One more Read lets rawhttp say so,
+		// in the words of every other path: the truncation rule is its.
+		if _, err = lr.Read(make([]byte, 1)); err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return got, f.bodyError(ctx, err, got)
 	}
 	return got, nil
 }

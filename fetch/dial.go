@@ -29,6 +29,13 @@ type Tor struct {
 
 // addrs returns the SocksPort addresses to try in order, and whether the
 // user named one (socks.TorAddrs); a bad address is an ErrUsage error.
+// Check reports a bad --tor-addr or $SOCKFETCH_TOR_ADDR before anything
+// connects (an ErrUsage error).
+func (t *Tor) Check() error {
+	_, _, err := t.addrs()
+	return err
+}
+
 func (t *Tor) addrs() ([]socks.Addr, bool, error) {
 	addrs, explicit, err := socks.TorAddrs(t.Addr, t.Env)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"sockfetch/fetch"
 	"sockfetch/fetch/fetchtrace"
-	"sockfetch/fetch/socks"
 	"sockfetch/rawhttp"
 )
 
@@ -227,8 +226,8 @@ func ipDialer(o ipOptions) (*fetch.Dialer, error) {
 		tor.Proxy = &fetch.ProxySettings{Flag: o.proxy}
 	} else {
 		tor.Tor = &fetch.Tor{Addr: o.torAddr, Env: os.Getenv("SOCKFETCH_TOR_ADDR")}
-		if _, _, err := socks.TorAddrs(tor.Tor.Addr, tor.Tor.Env); err != nil {
-			return nil, ipUsage("%v", err)
+		if err := tor.Tor.Check(); err != nil {
+			return nil, ipUsage("%v", err) // the same words: the error's Msg
 		}
 	}
 	// The lock comes with the first connection through Tor (or the proxy),

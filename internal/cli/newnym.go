@@ -73,10 +73,11 @@ func newnymCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "control", EnvVars: []string{envTorControl}, Usage: "Tor's control port: `ADDR` is HOST:PORT or unix:/path (default: 127.0.0.1:9051, then unix:/run/tor/control)"},
 			&cli.StringFlag{Name: "cookie", Usage: "authenticate with this cookie `FILE` (default: the file Tor names)"},
-			&cli.Float64Flag{Name: "max-time", Aliases: []string{"m"}, Value: 30, Usage: "give up after `SECONDS` of waiting for Tor"},
+			&cli.StringFlag{Name: "max-time", Aliases: []string{"m"}, Value: "30", Usage: "give up after `SECONDS` of waiting for Tor"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say which control port and method were used"},
 		},
-		Action: newnymAction,
+		Action:       newnymAction,
+		OnUsageError: onUsageError("newnym"),
 	}
 }
 
@@ -98,9 +99,12 @@ func newnymAction(c *cli.Context) error {
 			msg:  fmt.Sprintf("newnym takes no arguments (got %s)", strings.Join(c.Args().Slice(), " ")),
 			hint: "the password goes in $" + envTorPassword + " or at the prompt, never on the command line"}
 	}
-	maxTime := c.Float64("max-time")
+	maxTime, err := parseSeconds("max-time", c.String("max-time"))
+	if err != nil {
+		return &usageError{msg: "newnym: " + err.Error(), hint: "try 'sockfetch newnym --help' for the options"}
+	}
 	if maxTime <= 0 {
-		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", maxTime)}
+		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %s)", c.String("max-time"))}
 	}
 	verbose := false // -v given to the command or to the app
 	for _, cc := range c.Lineage() {
@@ -110,7 +114,7 @@ func newnymAction(c *cli.Context) error {
 		control:  c.String("control"),
 		cookie:   c.String("cookie"),
 		password: os.Getenv(envTorPassword),
-		maxTime:  time.Duration(maxTime * float64(time.Second)),
+		maxTime:  maxTime,
 		verbose:  verbose,
 		stdin:    c.App.Reader,
 		stdout:   c.App.Writer,

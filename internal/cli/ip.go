@@ -15,6 +15,7 @@ import (
 
 	"sockfetch/fetch"
 	"sockfetch/fetch/socks"
+	"sockfetch/internal/term"
 	"sockfetch/rawhttp"
 )
 
@@ -260,9 +261,9 @@ func ipObserver(stderr io.Writer) func(fetch.Event) {
 		switch {
 		case e.Kind == fetch.EvLock && !lockShown:
 			lockShown = true
-			fmt.Fprintf(stderr, "* %s\n", e.Info)
+			fmt.Fprintf(stderr, "* %s\n", term.Clean(e.Info))
 		case e.Kind == fetch.EvInfo:
-			fmt.Fprintf(stderr, "* %s\n", e.Info)
+			fmt.Fprintf(stderr, "* %s\n", term.Clean(e.Info)) // may quote the proxy or the server
 		}
 	}
 }

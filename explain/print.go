@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"sockfetch/internal/term"
 )
 
 // style is an ANSI SGR sequence used only when Options.Color is set.
@@ -199,32 +201,10 @@ func visible(b []byte) string {
 }
 
 // clean makes text from events (Info, error messages, header values) safe to
-// print: control characters and invalid UTF-8 become \xNN escapes, printable
+// print, by the one rule of internal/term: control characters and invalid
+// UTF-8 become \xNN escapes, bidirectional controls \uNNNN, printable
 // Unicode stays.
-func clean(s string) string {
-	if !strings.ContainsFunc(s, unsafeRune) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if unsafeRune(r) {
-			for j := 0; j < n; j++ {
-				fmt.Fprintf(&b, `\x%02x`, s[i+j])
-			}
-		} else {
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-// unsafeRune reports whether clean escapes r: a C0 or C1 control
-// character, DEL, or the rune of invalid UTF-8.
-func unsafeRune(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError
-}
+func clean(s string) string { return term.Clean(s) }
 
 // hexBytes returns b as two-digit hex bytes separated by spaces.
 func hexBytes(b []byte) string {

@@ -111,10 +111,11 @@ func parseProtocolInfo(r *Reply) (*ProtocolInfo, error) {
 // Authenticate authenticates the connection with the first method that fits
 // what PROTOCOLINFO offers: NULL; HASHEDPASSWORD when password is not
 // empty; SAFECOOKIE, else COOKIE, with cookieFile or, when that is empty,
-// the file PROTOCOLINFO names. It returns ErrPasswordRequired when only a
-// password would do and none was given, a *CookieError when the cookie file
-// cannot be read, and an error matching ErrAuth when Tor refuses (Tor then
-// closes the connection).
+// the file PROTOCOLINFO names if it is where Tor keeps a cookie
+// (ReadNamedCookie). It returns ErrPasswordRequired when only a password
+// would do and none was given, a *CookieError when the cookie file cannot
+// be read or is not to be trusted (ErrCookieUntrusted), and an error
+// matching ErrAuth when Tor refuses (Tor then closes the connection).
 func (c *Conn) Authenticate(ctx context.Context, password, cookieFile string) error {
 	pi, err := c.ProtocolInfo(ctx)
 	if err != nil {
@@ -129,13 +130,16 @@ func (c *Conn) Authenticate(ctx context.Context, password, cookieFile string) er
 		}
 		return c.authenticate(ctx, "password", hex.EncodeToString([]byte(password)))
 	case MethodSafeCookie, MethodCookie:
-		if cookieFile == "" {
-			cookieFile = pi.CookieFile
-		}
-		if cookieFile == "" {
+		var cookie []byte
+		switch {
+		case cookieFile != "":
+			cookie, err = ReadCookie(cookieFile)
+		case pi.CookieFile == "":
 			return ProtocolError("PROTOCOLINFO offers cookie authentication but names no cookie file")
+		default:
+			cookieFile = pi.CookieFile
+			cookie, err = ReadNamedCookie(cookieFile)
 		}
-		cookie, err := ReadCookie(cookieFile)
 		if err != nil {
 			return err
 		}

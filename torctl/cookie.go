@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -20,6 +22,19 @@ var (
 	errCookieNotRegular = errors.New("not a regular file")
 	errCookieSize       = errors.New("not a Tor control cookie")
 )
+
+// ErrCookieUntrusted reports that the cookie file PROTOCOLINFO names is not
+// where Tor keeps a cookie, so ReadNamedCookie did not read it: the name
+// comes from whatever answers on the control port, which could otherwise
+// have any 32-byte file of the user's sent to it (COOKIE authentication
+// sends the file as it is). A CookieError's Err wraps it with the reason.
+var ErrCookieUntrusted = errors.New("not where Tor keeps a cookie")
+
+// cookieNames are the base names of the files where Tor keeps its cookie:
+// control_auth_cookie in its DataDirectory (Tor's default, Tor Browser's
+// too) and control.authcookie (Debian's CookieAuthFile,
+// /run/tor/control.authcookie).
+var cookieNames = []string{"control_auth_cookie", "control.authcookie"}
 
 // CookieError reports a cookie file that could not be read or is not a
 // cookie. Hint says in a sentence what usually fixes it.
@@ -54,6 +69,8 @@ func (e *CookieError) Hint() string {
 		return "tor writes it at start-up when torrc has CookieAuthentication 1; is tor running, and is this the right file?"
 	case errors.Is(e.Err, errCookieNotRegular):
 		return "give the cookie file itself (torrc's CookieAuthFile, e.g. /run/tor/control.authcookie), not a directory"
+	case errors.Is(e.Err, ErrCookieUntrusted):
+		return "the control port names this file, and Tor keeps its cookie as control_auth_cookie in its DataDirectory (Debian: /run/tor/control.authcookie); if it is your tor's cookie all the same, name it yourself"
 	case errors.Is(e.Err, errCookieSize):
 		return "give the cookie file that tor wrote (CookieAuthFile, or control_auth_cookie in its DataDirectory)"
 	}
@@ -81,7 +98,58 @@ func cookieGroup(path string) string {
 	return ""
 }
 
-// ReadCookie reads Tor's 32-byte control cookie from path.
+// ReadNamedCookie reads the cookie file that PROTOCOLINFO names, after
+// checking that it is where Tor keeps a cookie: an absolute path whose base
+// name is one of cookieNames; a regular file (not a symbolic link, FIFO or
+// device); owned by root or by the owner of the directory holding it (tor's
+// user owns its DataDirectory); and that directory not writable by others.
+// Otherwise it reads nothing and returns a *CookieError matching
+// ErrCookieUntrusted. Checks on the file are made on the open file, so the
+// path cannot be swapped between the check and the read.
+func ReadNamedCookie(path string) ([]byte, error) {
+	untrusted := func(format string, args ...any) error {
+		return &CookieError{Path: path, Err: fmt.Errorf("%w: "+format, append([]any{ErrCookieUntrusted}, args...)...)}
+	}
+	if !filepath.IsAbs(path) {
+		return nil, untrusted("not an absolute path")
+	}
+	if !slices.Contains(cookieNames, filepath.Base(path)) {
+		return nil, untrusted("its name is not %s", strings.Join(cookieNames, " or "))
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, untrusted("a symbolic link")
+	}
+	if err != nil {
+		return nil, &CookieError{Path: path, Err: pathErr(err)}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, &CookieError{Path: path, Err: pathErr(err)}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, untrusted("not a regular file")
+	}
+	di, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return nil, &CookieError{Path: path, Err: pathErr(err)}
+	}
+	st, ok1 := fi.Sys().(*syscall.Stat_t)
+	dst, ok2 := di.Sys().(*syscall.Stat_t)
+	switch {
+	case !ok1 || !ok2:
+		return nil, untrusted("its owner is unknown")
+	case st.Uid != 0 && st.Uid != dst.Uid:
+		return nil, untrusted("owned by uid %d, neither root nor the owner of its directory (uid %d)", st.Uid, dst.Uid)
+	case di.Mode().Perm()&0o002 != 0:
+		return nil, untrusted("its directory %s is writable by others", filepath.Dir(path))
+	}
+	return readCookie(f, path, fi.Size())
+}
+
+// ReadCookie reads Tor's 32-byte control cookie from path, a file the user
+// named: only its size is checked.
 func ReadCookie(path string) ([]byte, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -95,12 +163,17 @@ func ReadCookie(path string) ([]byte, error) {
 		return nil, &CookieError{Path: path, Err: pathErr(err)}
 	}
 	defer f.Close()
+	return readCookie(f, path, fi.Size())
+}
+
+// readCookie reads the cookie from f, the open file path of size bytes.
+func readCookie(f *os.File, path string, size int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(f, cookieSize+1))
 	if err != nil {
 		return nil, &CookieError{Path: path, Err: pathErr(err)}
 	}
 	if len(b) != cookieSize {
-		return nil, &CookieError{Path: path, Err: errCookieSize, Size: fi.Size()}
+		return nil, &CookieError{Path: path, Err: errCookieSize, Size: size}
 	}
 	return b, nil
 }

@@ -26,7 +26,10 @@ const remoteNameMarker = "\x00remote-name"
 //     is sockfetch URL (the fetch command is there for --help and
 //     completion);
 //   - another command name (demo, ...) as the first argument ends the
-//     rewriting: the command parses its own options.
+//     rewriting: the command parses its own options;
+//   - an option that takes a value but ends the line leaves the arguments
+//     out, so that cli reports the missing value (after "--", cli would
+//     take "--" for it: URL -o wrote a file named --).
 func normalizeArgs(args []string, app *cli.App) []string {
 	if len(args) == 0 {
 		return args
@@ -35,6 +38,7 @@ func normalizeArgs(args []string, app *cli.App) []string {
 	canon, valued, commands := names.canon, names.valued, names.commands
 	out := []string{args[0]}
 	var pos []string
+	dangling := false // the last option wants a value the line lacks
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -62,7 +66,11 @@ func normalizeArgs(args []string, app *cli.App) []string {
 				}
 			}
 			out = append(out, a)
-			if !hasValue && valued[name] && i+1 < len(args) {
+			if !hasValue && valued[name] {
+				if i+1 == len(args) {
+					dangling = true
+					break
+				}
 				out = append(out, args[i+1])
 				i++
 			}
@@ -72,13 +80,13 @@ func normalizeArgs(args []string, app *cli.App) []string {
 				next = &args[i+1]
 			}
 			var tookNext bool
-			out, tookNext = names.shortGroup(out, a[1:], next)
+			out, tookNext, dangling = names.shortGroup(out, a[1:], next)
 			if tookNext {
 				i++
 			}
 		}
 	}
-	if len(pos) > 0 {
+	if len(pos) > 0 && !dangling {
 		out = append(out, "--")
 		out = append(out, pos...)
 	}
@@ -111,13 +119,14 @@ func namesOf(app *cli.App) argNames {
 
 // shortGroup appends the long forms of the short options in group (-fsSL
 // without its dash) to out. The first that takes a value takes the rest of
-// the group, or else next (nil at the end of the line): tookNext says so.
-func (n argNames) shortGroup(out []string, group string, next *string) (_ []string, tookNext bool) {
+// the group, or else next (nil at the end of the line): tookNext says so,
+// and dangling that the value is missing.
+func (n argNames) shortGroup(out []string, group string, next *string) (_ []string, tookNext, dangling bool) {
 	for j, ch := range group {
 		name := string(ch)
 		c, ok := n.canon[name]
 		if !ok {
-			return append(out, "-"+name), false // cli reports it
+			return append(out, "-"+name), false, false // cli reports it
 		}
 		if name == "O" {
 			out = append(out, "--output="+remoteNameMarker)
@@ -129,11 +138,11 @@ func (n argNames) shortGroup(out []string, group string, next *string) (_ []stri
 		}
 		switch {
 		case j+len(name) < len(group):
-			return append(out, "--"+c, group[j+len(name):]), false
+			return append(out, "--"+c, group[j+len(name):]), false, false
 		case next != nil:
-			return append(out, "--"+c, *next), true
+			return append(out, "--"+c, *next), true, false
 		}
-		return append(out, "--"+c), false // cli reports the missing value
+		return append(out, "--"+c), false, true // cli reports the missing value
 	}
-	return out, false
+	return out, false, false
 }

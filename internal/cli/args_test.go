@@ -28,7 +28,7 @@ func TestNormalizeArgs(t *testing.T) {
 		{"-0 -4 URL", []string{"--http1.0", "--ipv4", "--", "URL"}},
 		{"-V", []string{"--version"}},
 		{"-qz URL", []string{"-q", "--", "URL"}}, // unknown: cli reports -q
-		{"URL -o", []string{"--output", "--", "URL"}},
+		{"URL -o", []string{"--output"}},         // cli reports the missing value
 	}
 	for _, tt := range tests {
 		got := normalizeArgs(append([]string{"sockfetch"}, strings.Fields(tt.in)...), app)[1:]

@@ -11,12 +11,13 @@ import (
 	"io"
 	"net"
 	"os"
+	"regexp"
 	"runtime"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/fetch"
+	"sockfetch/internal/term"
 )
 
 // version is sockfetch's version, printed by -V.
@@ -101,15 +102,45 @@ func (a *app) cliApp() *cli.App {
 		Commands:                  commands,
 		Action:                    a.fetchAction,
 		ExitErrHandler:            func(*cli.Context, error) {}, // run maps errors to exit codes
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-				if len(name) > 1 {
-					name = "-" + name
-				}
-				return usageErr("option -%s is unknown", name)
-			}
-			return usageErr("%v", err)
-		},
+		OnUsageError:              onUsageError(""),
+	}
+}
+
+// Go's flag package words for a bad command line, as urfave/cli v2 passes
+// them on.
+var (
+	flagUnknown = regexp.MustCompile(`^flag provided but not defined: -(.+)$`)
+	flagNoValue = regexp.MustCompile(`^flag needs an argument: -(.+)$`)
+	flagBad     = regexp.MustCompile(`^invalid (boolean )?value (".*") for (?:flag )?-([^:]+): `)
+)
+
+// onUsageError returns the usage-error handler of the app (cmd "") or of
+// the command cmd: it puts urfave/cli's words for a bad flag in
+// sockfetch's, as one line, and never prints the help (which urfave/cli
+// does for a command that has no handler).
+func onUsageError(cmd string) cli.OnUsageErrorFunc {
+	prefix, hint := "", "try 'sockfetch --help' for the options"
+	if cmd != "" {
+		prefix, hint = cmd+": ", "try 'sockfetch "+cmd+" --help' for the options"
+	}
+	dashed := func(name string) string { // Go's flag errors drop one dash of --name
+		if len(name) > 1 {
+			return "--" + name
+		}
+		return "-" + name
+	}
+	return func(_ *cli.Context, err error, _ bool) error {
+		msg := err.Error()
+		if m := flagUnknown.FindStringSubmatch(msg); m != nil {
+			msg = fmt.Sprintf("option %s is unknown", dashed(m[1]))
+		} else if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+			msg = fmt.Sprintf("option %s needs a value", dashed(m[1]))
+		} else if m := flagBad.FindStringSubmatch(msg); m != nil && m[1] != "" {
+			msg = fmt.Sprintf("option %s takes no value (got %s)", dashed(m[3]), m[2])
+		} else if m != nil {
+			msg = fmt.Sprintf("%s %s: not a value it takes", dashed(m[3]), m[2])
+		}
+		return &usageError{msg: prefix + msg, hint: hint}
 	}
 }
 
@@ -148,14 +179,17 @@ func usageErr(format string, args ...any) *usageError {
 	return &usageError{msg: fmt.Sprintf(format, args...), hint: "try 'sockfetch --help' for the options"}
 }
 
-// fail prints err unless -s silenced it.
+// fail prints err unless -s silenced it: one line, and its hint line. An
+// error may quote a peer (a server, a proxy, Tor's control port), so both
+// go through term.Clean: no byte of theirs that a terminal acts on, and no
+// line break, reaches the screen.
 func (a *app) fail(err error) {
 	if a.silent || err.Error() == "" {
 		return
 	}
-	fmt.Fprintf(a.stderr, "sockfetch: %v\n", err)
+	fmt.Fprintf(a.stderr, "sockfetch: %s\n", term.Clean(err.Error()))
 	if h := hint(err); h != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", h)
+		fmt.Fprintf(a.stderr, "hint: %s\n", term.Clean(h))
 	}
 }
 

@@ -30,13 +30,18 @@ func (a *app) demoCommand() *cli.Command {
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show curl's -v view instead of --explain"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours"},
 		},
-		Action: a.demoAction,
+		Action:       a.demoAction,
+		OnUsageError: onUsageError("demo"),
 	}
 }
 
 // demoAction serves the demo page on a loopback port and fetches it as
 // `sockfetch --explain URL` would (-v: `sockfetch --verbose URL`).
 func (a *app) demoAction(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("demo: unexpected argument %q (demo fetches its own page)", c.Args().First()),
+			hint: "try 'sockfetch demo --help' for the options"}
+	}
 	chunked, verbose, noColor := c.Bool("chunked"), c.Bool("verbose"), c.Bool("no-color")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 
@@ -119,11 +120,13 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 	out.Body = a.stdout
 	var of *fetch.OutputFile
 	if dest == remoteNameMarker {
-		name, err := remoteName(r.URL)
-		if err != nil {
+		if _, err := url.Parse(r.URL); err != nil {
+			// Malformed: fetch says so (exit 3) before it connects, as
+			// curl checks the URL before -O's name.
+			out.Body, dest = io.Discard, ""
+		} else if dest, err = remoteName(r.URL); err != nil {
 			return &fetch.Result{URL: r.URL}, err
 		}
-		dest = name
 	}
 	if dest != "" && dest != "-" {
 		var err error

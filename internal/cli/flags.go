@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/urfave/cli/v2"
+import (
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+)
 
 // flags returns sockfetch's options: curl's names and meanings, plus the Tor
 // and teaching-view options.
@@ -35,7 +39,7 @@ func flags() []cli.Flag {
 
 		// Redirects, limits, timeouts.
 		&cli.BoolFlag{Name: "location", Aliases: []string{"L"}, Usage: "follow redirects"},
-		&cli.IntFlag{Name: "max-redirs", Value: defaultMaxRedirs, Usage: "follow at most `N` redirects (-1: no limit)"},
+		&cli.StringFlag{Name: "max-redirs", Usage: "follow at most `N` redirects (default " + strconv.Itoa(defaultMaxRedirs) + "; -1: no limit)"},
 		&cli.StringFlag{Name: "max-time", Aliases: []string{"m"}, Usage: "give up after `SECONDS` in all (decimals allowed)"},
 		&cli.StringFlag{Name: "connect-timeout", Usage: "give up connecting (TCP, SOCKS, TLS) after `SECONDS`"},
 		&cli.StringFlag{Name: "max-filesize", Usage: "refuse bodies larger than `BYTES` (suffixes k, M, G)"},

@@ -8,12 +8,14 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/fetch"
 	"sockfetch/fetch/fetchtrace"
+	"sockfetch/internal/term"
 	"sockfetch/rawhttp"
 )
 
@@ -72,7 +74,7 @@ func ipCommand(restrict restrictFunc) *cli.Command {
 			&cli.BoolFlag{Name: "direct", Usage: "ALSO fetch the endpoint directly, WITHOUT Tor, and compare the addresses: the one connection sockfetch makes outside Tor, only when asked"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per check: {\"tor\":{\"ip\":…,\"is_tor\":…},\"direct\":…,\"hidden\":…}"},
 			&cli.BoolFlag{Name: "new-circuit", Usage: "use a fresh Tor circuit (random SOCKS credentials)"},
-			&cli.IntFlag{Name: "repeat", Value: 1, Usage: "check `N` times, each on a new circuit, and show whether the exit changes"},
+			&cli.StringFlag{Name: "repeat", Value: "1", Usage: "check `N` times, each on a new circuit, and show whether the exit changes"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say which Tor address is used and what the kernel lock does"},
 			&cli.BoolFlag{Name: "lock", Usage: "with -x: restrict this process to TCP connects to the proxy's port (the default through Tor)"},
 			&cli.BoolFlag{Name: "no-lock", Usage: "do not apply the kernel lock"},
@@ -82,7 +84,8 @@ func ipCommand(restrict restrictFunc) *cli.Command {
 			&cli.BoolFlag{Name: "insecure", Aliases: []string{"k"}, Usage: "do not verify the check endpoint's certificate"},
 			&cli.StringFlag{Name: "cacert", Usage: "trust the CA certificates in `FILE` for the check endpoint"},
 		},
-		Action: func(c *cli.Context) error { return ipAction(c, restrict) },
+		Action:       func(c *cli.Context) error { return ipAction(c, restrict) },
+		OnUsageError: onUsageError("ip"),
 	}
 }
 
@@ -93,11 +96,15 @@ func ipAction(c *cli.Context, restrict restrictFunc) error {
 	}
 	maxTime, err := parseSeconds("max-time", c.String("max-time"))
 	if err != nil {
-		return err
+		return ipFlagErr(err)
 	}
 	connectTimeout, err := parseSeconds("connect-timeout", c.String("connect-timeout"))
 	if err != nil {
-		return err
+		return ipFlagErr(err)
+	}
+	repeat, err := strconv.Atoi(c.String("repeat"))
+	if err != nil {
+		return ipUsage("ip: --repeat %q: want a number of checks, such as 3", c.String("repeat"))
 	}
 	o := ipOptions{
 		torAddr:        c.String("tor-addr"),
@@ -106,7 +113,7 @@ func ipAction(c *cli.Context, restrict restrictFunc) error {
 		direct:         c.Bool("direct"),
 		json:           c.Bool("json"),
 		newCircuit:     c.Bool("new-circuit"),
-		repeat:         c.Int("repeat"),
+		repeat:         repeat,
 		verbose:        c.Bool("verbose"),
 		lock:           lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
 		restrict:       restrict,
@@ -116,6 +123,11 @@ func ipAction(c *cli.Context, restrict restrictFunc) error {
 		caCert:         c.String("cacert"),
 	}
 	return runIP(c.Context, o, c.App.Writer, c.App.ErrWriter)
+}
+
+// ipFlagErr is a flag value's *usageError as ip says it.
+func ipFlagErr(err error) error {
+	return ipUsage("ip: %v", err)
 }
 
 // ipUsage is a command-line mistake: exit 2.
@@ -249,11 +261,11 @@ func ipObserver(stderr io.Writer) func(fetchtrace.Event) {
 		switch {
 		case e.Kind == fetchtrace.EvLock && !lockShown:
 			lockShown = true
-			fmt.Fprintf(stderr, "* %s\n", e.Info)
+			fmt.Fprintf(stderr, "* %s\n", term.Clean(e.Info))
 		case e.Kind == fetchtrace.EvInfo:
-			fmt.Fprintf(stderr, "* %s\n", e.Info)
+			fmt.Fprintf(stderr, "* %s\n", term.Clean(e.Info)) // may quote the proxy or the server
 		case e.Kind == fetchtrace.EvDial:
-			fmt.Fprintf(stderr, "* trying %s\n", e.Dialled())
+			fmt.Fprintf(stderr, "* trying %s\n", term.Clean(e.Dialled()))
 		}
 	}
 }

@@ -25,9 +25,10 @@ func init() { moreCommands = append(moreCommands, manCommand) }
 // output.
 func manCommand(a *app) *cli.Command {
 	return &cli.Command{
-		Name:   "man",
-		Usage:  "write the manual page (roff) to standard output",
-		Hidden: true,
+		Name:         "man",
+		Usage:        "write the manual page (roff) to standard output",
+		Hidden:       true,
+		OnUsageError: onUsageError("man"),
 		Action: func(c *cli.Context) error {
 			_, err := io.WriteString(c.App.Writer, manPage(a.cliApp()))
 			return err

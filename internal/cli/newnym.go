@@ -15,15 +15,25 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
+	xterm "golang.org/x/term"
 
 	"sockfetch/fetch"
+	"sockfetch/internal/term"
 	"sockfetch/torctl"
 )
 
-// Where newnym looks for Tor's control port when --control is not given:
-// the usual ControlPort, then Debian's ControlSocket (tor's system service).
-var defaultControlAddrs = []string{"127.0.0.1:9051", "unix:/run/tor/control"}
+// Where newnym looks for Tor's control port when --control is not given,
+// in order: Debian's ControlSocket (tor's system service), Tor Browser's
+// ControlPort, and last the usual ControlPort. The socket comes first
+// because its file permissions say who made it: only tor (or root) can
+// have, while a TCP port on 127.0.0.1 is anyone's on this machine to listen
+// on while tor is not, and newnym sends its password or proves its cookie
+// to whatever answers. 9051 comes last because Debian's tor does not open
+// it (torrc must ask for it), so it is the likeliest of the two ports to be
+// free for another user to take. Who runs a system tor and Tor Browser both
+// without access to the socket reaches Tor Browser's tor: --control says
+// which (sockfetch --tor tries 9050 before Tor Browser's 9150).
+var defaultControlAddrs = []string{"unix:/run/tor/control", "127.0.0.1:9151", "127.0.0.1:9051"}
 
 // Environment variables newnym reads.
 const (
@@ -46,15 +56,20 @@ Tor applies NEWNYM at most once every 10 seconds and still answers 250 OK
 inside that window: it then switches when the window ends. newnym watches
 Tor's events and says which happened.
 
-Authentication: the cookie file Tor names (or --cookie FILE), or the
-password behind torrc's HashedControlPassword from $SOCKFETCH_TOR_PASSWORD
-or, on a terminal, a prompt. The password is never taken from the command
-line (other users could read it there). The 16:... hash in torrc is not
-the password.
+Control port: --control, else the first that answers of unix:/run/tor/control
+(Debian), 127.0.0.1:9151 (Tor Browser) and 127.0.0.1:9051.
+
+Authentication: the cookie file the control port names, only where Tor keeps
+one (control_auth_cookie or control.authcookie, a regular file owned by root
+or by its directory's owner, in a directory no one else may write), or any
+--cookie FILE; or the password behind torrc's HashedControlPassword from
+$SOCKFETCH_TOR_PASSWORD or, on a terminal, a prompt. The password is never
+taken from the command line (other users could read it there). The 16:...
+hash in torrc is not the password.
 
 Exit status: 0 done; 7 control port not reachable; 67 authentication
-refused; 26 cookie file unreadable; 28 timeout; 8 not Tor's control
-protocol or an unexpected reply; 2 bad usage.`
+refused; 26 cookie file unreadable or not where Tor keeps one; 28 timeout;
+8 not Tor's control protocol or an unexpected reply; 2 bad usage.`
 
 // newnymCommand is `sockfetch newnym`: a new Tor identity through the
 // control port. Its action returns a *usageError for a bad command line
@@ -71,12 +86,13 @@ func newnymCommand() *cli.Command {
 		UsageText:   "sockfetch newnym [--control ADDR] [--cookie FILE] [-v]",
 		Description: newnymDescription,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "control", EnvVars: []string{envTorControl}, Usage: "Tor's control port: `ADDR` is HOST:PORT or unix:/path (default: 127.0.0.1:9051, then unix:/run/tor/control)"},
-			&cli.StringFlag{Name: "cookie", Usage: "authenticate with this cookie `FILE` (default: the file Tor names)"},
-			&cli.Float64Flag{Name: "max-time", Aliases: []string{"m"}, Value: 30, Usage: "give up after `SECONDS` of waiting for Tor"},
+			&cli.StringFlag{Name: "control", EnvVars: []string{envTorControl}, Usage: "Tor's control port: `ADDR` is HOST:PORT or unix:/path (default: unix:/run/tor/control, then 127.0.0.1:9151, then 127.0.0.1:9051)"},
+			&cli.StringFlag{Name: "cookie", Aliases: []string{"cookie-file"}, Usage: "authenticate with this cookie `FILE`, whatever its name or place (default: the file the control port names, if it is where Tor keeps one)"},
+			&cli.StringFlag{Name: "max-time", Aliases: []string{"m"}, Value: "30", Usage: "give up after `SECONDS` of waiting for Tor"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say which control port and method were used"},
 		},
-		Action: newnymAction,
+		Action:       newnymAction,
+		OnUsageError: onUsageError("newnym"),
 	}
 }
 
@@ -98,9 +114,12 @@ func newnymAction(c *cli.Context) error {
 			msg:  fmt.Sprintf("newnym takes no arguments (got %s)", strings.Join(c.Args().Slice(), " ")),
 			hint: "the password goes in $" + envTorPassword + " or at the prompt, never on the command line"}
 	}
-	maxTime := c.Float64("max-time")
+	maxTime, err := parseSeconds("max-time", c.String("max-time"))
+	if err != nil {
+		return &usageError{msg: "newnym: " + err.Error(), hint: "try 'sockfetch newnym --help' for the options"}
+	}
 	if maxTime <= 0 {
-		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %v)", maxTime)}
+		return &usageError{msg: fmt.Sprintf("--max-time must be more than 0 seconds (got %s)", c.String("max-time"))}
 	}
 	verbose := false // -v given to the command or to the app
 	for _, cc := range c.Lineage() {
@@ -110,7 +129,7 @@ func newnymAction(c *cli.Context) error {
 		control:  c.String("control"),
 		cookie:   c.String("cookie"),
 		password: os.Getenv(envTorPassword),
-		maxTime:  time.Duration(maxTime * float64(time.Second)),
+		maxTime:  maxTime,
 		verbose:  verbose,
 		stdin:    c.App.Reader,
 		stdout:   c.App.Writer,
@@ -119,9 +138,12 @@ func newnymAction(c *cli.Context) error {
 	return r.run(c.Context)
 }
 
+// logf writes a -v line. Its words may come from the control port (Tor's
+// version, its methods, the cookie file it names), so the line goes
+// through term.Clean.
 func (r *newnymRun) logf(format string, args ...any) {
 	if r.verbose {
-		fmt.Fprintf(r.stderr, "* "+format+"\n", args...)
+		fmt.Fprintf(r.stderr, "* %s\n", term.Clean(fmt.Sprintf(format, args...)))
 	}
 }
 
@@ -263,11 +285,11 @@ func groupHint(path, what string) string {
 // askPassword prompts for the control password on a terminal.
 func (r *newnymRun) askPassword(addr string) (string, error) {
 	f, ok := r.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !ok || !xterm.IsTerminal(int(f.Fd())) {
 		return "", passwordNeeded(addr)
 	}
-	fmt.Fprintf(r.stderr, "Tor control password for %s: ", addr)
-	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintf(r.stderr, "Tor control password for %s: ", term.Clean(addr))
+	b, err := xterm.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(r.stderr)
 	if err != nil || len(b) == 0 {
 		return "", passwordNeeded(addr)
@@ -341,6 +363,11 @@ func cookieName(flag string, pi *torctl.ProtocolInfo) string {
 
 // cookieError describes a cookie file that cannot be used.
 func cookieError(ce *torctl.CookieError) *fetch.Error {
+	if errors.Is(ce, torctl.ErrCookieUntrusted) {
+		return &fetch.Error{Kind: fetch.ErrReadFile,
+			Msg:  fmt.Sprintf("will not read the cookie file %s that the control port names: %v", ce.Path, cookieReason(ce)),
+			Hint: "Tor keeps its cookie as control_auth_cookie in its DataDirectory (Debian: /run/tor/control.authcookie); if this is your tor's cookie all the same, give it with --cookie FILE"}
+	}
 	return &fetch.Error{Kind: fetch.ErrReadFile,
 		Msg:  fmt.Sprintf("cannot read Tor's cookie file %s: %v", ce.Path, cookieReason(ce)),
 		Hint: ce.Hint()}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -93,7 +94,7 @@ type viewOptions struct {
 }
 
 // readOptions reads the fetch flags from c. A value that does not parse
-// (-m, --connect-timeout, --max-filesize) is the error, with every other
+// (--max-redirs, -m, --connect-timeout, --max-filesize) is the error, with every other
 // field read: the caller reports it after -V and the check for a URL.
 func readOptions(c *cli.Context) (options, error) {
 	o := options{
@@ -123,7 +124,7 @@ func readOptions(c *cli.Context) (options, error) {
 			raw:        c.Bool("raw"),
 			http10:     c.Bool("http1.0"),
 		},
-		limits: limitOptions{follow: c.Bool("location"), maxRedirs: c.Int("max-redirs")},
+		limits: limitOptions{follow: c.Bool("location"), maxRedirs: defaultMaxRedirs},
 		network: networkOptions{
 			proxy:    stringIfSet(c, "proxy"),
 			noProxy:  stringIfSet(c, "noproxy"),
@@ -151,6 +152,11 @@ func readOptions(c *cli.Context) (options, error) {
 		o.output.files = append(o.output.files, remoteNameMarker) // -O given to an app not built by normalizeArgs
 	}
 	var err error
+	if s := c.String("max-redirs"); s != "" {
+		if o.limits.maxRedirs, err = parseCount("max-redirs", s, -1, "a number of redirects, or -1 for no limit"); err != nil {
+			return o, err
+		}
+	}
 	if o.limits.maxTime, err = parseSeconds("max-time", c.String("max-time")); err != nil {
 		return o, err
 	}
@@ -188,12 +194,32 @@ func parseSeconds(name, s string) (time.Duration, error) {
 	return time.Duration(f * float64(time.Second)), nil
 }
 
-// parseSize parses a byte count with an optional k, M or G suffix (powers of
-// 1024, as curl).
+// maxCount bounds the whole numbers parseCount accepts: past it a count
+// means nothing here, and it keeps int arithmetic far from overflow.
+const maxCount = 1 << 30
+
+// parseCount parses the value s of the flag --name, a whole number of at
+// least min; want says in words what the flag takes, for the message.
+func parseCount(name, s string, min int, want string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min || n > maxCount {
+		return 0, usageErr("--%s %q: want %s", name, s, want)
+	}
+	return n, nil
+}
+
+// errSizeTooLarge is parseSize's error for a size past int64.
+var errSizeTooLarge = errors.New("too large: at most 8E bytes (9223372036854775807)")
+
+// parseSize parses a byte count with an optional unit, as curl: b or B
+// (bytes), k, M or G (powers of 1024), either case. A sign, a fraction and a
+// size past int64 are refused, as curl refuses them.
 func parseSize(s string) (int64, error) {
 	mult := int64(1)
 	if s != "" {
 		switch s[len(s)-1] {
+		case 'b', 'B':
+			mult = 0 // bytes, said
 		case 'k', 'K':
 			mult = 1 << 10
 		case 'm', 'M':
@@ -202,12 +228,24 @@ func parseSize(s string) (int64, error) {
 			mult = 1 << 30
 		}
 	}
-	if mult > 1 {
+	if mult != 1 {
 		s = s[:len(s)-1]
 	}
+	if mult == 0 {
+		mult = 1
+	}
+	bad := errors.New("want a number of bytes, such as 500000 or 10M")
+	if s == "" || s[0] < '0' || s[0] > '9' { // no sign: ParseInt would take one
+		return 0, bad
+	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, errors.New("want a number of bytes, such as 500000 or 10M")
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, errSizeTooLarge
+	case err != nil:
+		return 0, bad
+	case n > math.MaxInt64/mult:
+		return 0, errSizeTooLarge
 	}
 	return n * mult, nil
 }

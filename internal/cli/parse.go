@@ -67,7 +67,8 @@ func parseCommand() *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "save the body (chunked framing removed) to `FILE`"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours (also: NO_COLOR set in the environment)"},
 		},
-		Action: parseAction,
+		Action:       parseAction,
+		OnUsageError: onUsageError("parse"),
 	}
 }
 

@@ -58,7 +58,7 @@ lint:
 	else $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...; fi
 
 # man writes the manual page from the app's definition. The generator
-# (cmd_man.go) is in builds without urfave_cli_no_docs only, so it runs
+# (internal/cli/man.go) is in builds without urfave_cli_no_docs only, so it runs
 # through `go run`, and the installed binary stays lean.
 man:
 	$(GO) run . man > $(BIN).1.tmp && mv $(BIN).1.tmp $(BIN).1 || { rm -f $(BIN).1.tmp; exit 1; }

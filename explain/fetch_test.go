@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/internal/testenv"
 )
 
@@ -125,7 +126,7 @@ func startMicrosocks(t *testing.T) string {
 
 // fetchWith runs a real fetch of req with obs watching (nil: nobody) and
 // returns the body written.
-func fetchWith(t *testing.T, req fetch.Request, obs func(fetch.Event)) ([]byte, error) {
+func fetchWith(t *testing.T, req fetch.Request, obs func(fetchtrace.Event)) ([]byte, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -155,14 +156,14 @@ func TestExplainRealFetch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := fetch.Request{URL: base + tt.path, UserAgent: "sockfetch/test", Follow: tt.follow, MaxRedirects: fetch.DefaultMaxRedirects}
+			req := fetch.Request{URL: base + tt.path, UserAgent: "sockfetch/test", Follow: tt.follow, MaxRedirects: 10}
 			if tt.socks {
 				req.Dialer = &fetch.Dialer{Proxy: &fetch.ProxySettings{Flag: "socks5h://" + startMicrosocks(t)}}
 			}
 			var out, trace bytes.Buffer
 			v := New(&out, Options{Mask: true})
 			tr := NewTrace(&trace, true, false)
-			watched, err := fetchWith(t, req, func(e fetch.Event) { v.Observe(e); tr.Observe(e) })
+			watched, err := fetchWith(t, req, func(e fetchtrace.Event) { v.Observe(e); tr.Observe(e) })
 			v.Finish()
 			tr.Close()
 			if (err != nil) != tt.wantErr {
@@ -279,7 +280,7 @@ func TestExplainRealTLS(t *testing.T) {
 	var out, trace bytes.Buffer
 	v := New(&out, Options{Mask: true})
 	tr := NewTrace(&trace, true, false)
-	body, err := fetchWith(t, fetch.Request{URL: url, CACert: caFile}, func(e fetch.Event) { v.Observe(e); tr.Observe(e) })
+	body, err := fetchWith(t, fetch.Request{URL: url, CACert: caFile}, func(e fetchtrace.Event) { v.Observe(e); tr.Observe(e) })
 	if err != nil {
 		t.Fatal(err)
 	}

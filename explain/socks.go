@@ -4,20 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net"
-	"strings"
-)
 
-// SOCKS5 wire values (RFC 1928, RFC 1929), for decoding what fetch/socks
-// captured. The protocol itself is spoken by golang.org/x/net/proxy.
-const (
-	socksVersion = 0x05
-	authVersion  = 0x01
-
-	atypIPv4   = 0x01
-	atypName   = 0x03
-	atypIPv6   = 0x04
-	methodUser = 0x02
-	methodNone = 0xFF
+	"sockfetch/fetch/socks"
 )
 
 // socksField is one field of a SOCKS message: its bytes and their meaning.
@@ -48,14 +36,14 @@ type socksDecoder struct {
 func (d *socksDecoder) reset(m *masker) { *d = socksDecoder{method: -1, m: m} }
 
 func methodText(c byte) string {
-	switch c {
-	case 0x00:
+	switch socks.AuthMethod(c) {
+	case socks.AuthNone:
 		return "no login needed"
-	case 0x01:
+	case socks.AuthGSSAPI:
 		return "GSSAPI (Kerberos)"
-	case methodUser:
+	case socks.AuthUserPass:
 		return "username and password (RFC 1929)"
-	case methodNone:
+	case socks.AuthNoAcceptable:
 		return "none of them is acceptable"
 	}
 	if c >= 0x80 {
@@ -67,43 +55,43 @@ func methodText(c byte) string {
 // replyText returns a SOCKS5 reply code in words, Tor's extended codes
 // (sent on a SocksPort with ExtendedErrors) included.
 func replyText(code byte, onion bool) string {
-	switch code {
-	case 0x00:
+	switch socks.Reply(code) {
+	case socks.ReplySucceeded:
 		return "succeeded: the proxy is now connected to the target"
-	case 0x01:
+	case socks.ReplyGeneralFailure:
 		return "general failure: the proxy could not connect (through Tor: the exit refused or could not reach the target)"
-	case 0x02:
+	case socks.ReplyNotAllowed:
 		return "connection not allowed by the proxy's rules (or a Tor exit policy)"
-	case 0x03:
+	case socks.ReplyNetUnreachable:
 		return "network unreachable"
-	case 0x04:
+	case socks.ReplyHostUnreachable:
 		if onion {
 			return "host unreachable: the onion service could not be reached, reason unknown (add ExtendedErrors to Tor's SocksPort to learn why)"
 		}
 		return "host unreachable: the name could not be resolved or the host not reached"
-	case 0x05:
+	case socks.ReplyRefused:
 		return "connection refused: the host was reached but nothing listens on that port"
-	case 0x06:
+	case socks.ReplyTTLExpired:
 		return "TTL expired: the connection attempt timed out"
-	case 0x07:
+	case socks.ReplyCmdNotSupported:
 		return "command not supported"
-	case 0x08:
+	case socks.ReplyAddrNotSupported:
 		return "address type not supported"
-	case 0xF0:
+	case socks.ReplyTorDescNotFound:
 		return "Tor: onion service descriptor not found (the service is unknown or offline)"
-	case 0xF1:
+	case socks.ReplyTorDescInvalid:
 		return "Tor: onion service descriptor is invalid"
-	case 0xF2:
+	case socks.ReplyTorIntroFailed:
 		return "Tor: introduction to the onion service failed"
-	case 0xF3:
+	case socks.ReplyTorRendFailed:
 		return "Tor: rendezvous with the onion service failed"
-	case 0xF4:
+	case socks.ReplyTorMissingAuth:
 		return "Tor: the onion service needs client authorization and none was given"
-	case 0xF5:
+	case socks.ReplyTorBadAuth:
 		return "Tor: the client authorization given was wrong"
-	case 0xF6:
+	case socks.ReplyTorBadAddress:
 		return "Tor: invalid .onion address"
-	case 0xF7:
+	case socks.ReplyTorIntroTimedOut:
 		return "Tor: introduction to the onion service timed out"
 	}
 	return "an unknown reply code"
@@ -119,7 +107,7 @@ func (d *socksDecoder) send(b []byte) socksMsg {
 	switch {
 	case d.sends == 1:
 		return d.greeting(b)
-	case len(b) > 0 && b[0] == authVersion:
+	case len(b) > 0 && b[0] == socks.UserPassVersion:
 		return d.auth(b)
 	default:
 		return d.request(b)
@@ -132,7 +120,7 @@ func (d *socksDecoder) recv(b []byte) socksMsg {
 	switch {
 	case d.recvs == 1:
 		return d.choice(b)
-	case d.method == methodUser && d.recvs == 2:
+	case d.method == int(socks.AuthUserPass) && d.recvs == 2:
 		return d.authStatus(b)
 	default:
 		return d.reply(b)
@@ -143,7 +131,7 @@ func bad(title, why string) socksMsg { return socksMsg{title: title, why: why} }
 
 func (d *socksDecoder) greeting(b []byte) socksMsg {
 	const t = "greeting: the ways to log in we offer"
-	if len(b) < 2 || b[0] != socksVersion || len(b) != 2+int(b[1]) {
+	if len(b) < 2 || socks.Version(b[0]) != socks.Version5 || len(b) != 2+int(b[1]) {
 		return bad(t, "not a SOCKS5 greeting")
 	}
 	m := socksMsg{title: t, ok: true}
@@ -158,7 +146,7 @@ func (d *socksDecoder) greeting(b []byte) socksMsg {
 
 func (d *socksDecoder) choice(b []byte) socksMsg {
 	const t = "method choice: how we will log in"
-	if len(b) != 2 || b[0] != socksVersion {
+	if len(b) != 2 || socks.Version(b[0]) != socks.Version5 {
 		return bad(t, notSOCKS(b))
 	}
 	d.method = int(b[1])
@@ -194,11 +182,11 @@ func (d *socksDecoder) auth(b []byte) socksMsg {
 
 func (d *socksDecoder) authStatus(b []byte) socksMsg {
 	const t = "login result"
-	if len(b) != 2 || b[0] != authVersion {
+	if len(b) != 2 || b[0] != socks.UserPassVersion {
 		return bad(t, notSOCKS(b))
 	}
 	s := "status 00 = login accepted"
-	if b[1] != 0 {
+	if b[1] != socks.UserPassSucceeded {
 		s = fmt.Sprintf("status %02x = login rejected (wrong username or password)", b[1])
 	}
 	return socksMsg{title: t, ok: true, fields: []socksField{
@@ -209,14 +197,14 @@ func (d *socksDecoder) authStatus(b []byte) socksMsg {
 
 func (d *socksDecoder) request(b []byte) socksMsg {
 	const t = "CONNECT request: where the proxy should connect to"
-	if len(b) < 4 || b[0] != socksVersion {
+	if len(b) < 4 || socks.Version(b[0]) != socks.Version5 {
 		return bad(t, "not a SOCKS5 request")
 	}
 	cmd := "asks for something other than CONNECT"
-	switch b[1] {
-	case 0x01:
+	switch socks.Command(b[1]) {
+	case socks.CmdConnect:
 		cmd = "CONNECT: open a TCP connection to the target for us"
-	case 0xF0:
+	case socks.CmdTorResolve:
 		cmd = "RESOLVE (a Tor extension): look up a name"
 	}
 	return d.withAddress(socksMsg{title: t, fields: []socksField{
@@ -228,7 +216,7 @@ func (d *socksDecoder) request(b []byte) socksMsg {
 
 func (d *socksDecoder) reply(b []byte) socksMsg {
 	const t = "reply: did it work?"
-	if len(b) < 4 || b[0] != socksVersion {
+	if len(b) < 4 || socks.Version(b[0]) != socks.Version5 {
 		return bad(t, notSOCKS(b))
 	}
 	return d.withAddress(socksMsg{title: t, fields: []socksField{
@@ -259,10 +247,10 @@ func (d *socksDecoder) address(b []byte, target bool) ([]socksField, bool) {
 	}
 	var fs []socksField
 	var rest []byte
-	switch b[0] {
-	case atypIPv4, atypIPv6:
+	switch socks.AddrType(b[0]) {
+	case socks.AddrIPv4, socks.AddrIPv6:
 		n, kind := 4, "an IPv4 address"
-		if b[0] == atypIPv6 {
+		if socks.AddrType(b[0]) == socks.AddrIPv6 {
 			n, kind = 16, "an IPv6 address"
 		}
 		fs = append(fs, f(b[:1], "address type %02x = %s", b[0], kind))
@@ -273,13 +261,13 @@ func (d *socksDecoder) address(b []byte, target bool) ([]socksField, bool) {
 		d.m.learnIP(ip)
 		fs = append(fs, socksField{b: b[1 : 1+n], meaning: who + " " + d.m.ip(ip) + why, hide: d.m.on})
 		rest = b[1+n:]
-	case atypName:
+	case socks.AddrDomain:
 		fs = append(fs, f(b[:1], "address type 03 = a name (the proxy looks it up)"))
 		if len(b) < 2 || len(b) < 2+int(b[1]) {
 			return fs, false
 		}
 		name := string(b[2 : 2+int(b[1])])
-		if target && strings.HasSuffix(strings.ToLower(name), ".onion") {
+		if target && socks.IsOnion(name) {
 			d.onion = true
 		}
 		fs = append(fs,
@@ -313,7 +301,7 @@ func notSOCKS(b []byte) string {
 		return "the proxy sent nothing"
 	case bytes.HasPrefix(b, []byte("HTTP/")):
 		return "this is HTTP, not SOCKS5: that port belongs to an HTTP server or proxy"
-	case b[0] != socksVersion && b[0] != authVersion:
+	case socks.Version(b[0]) != socks.Version5 && b[0] != socks.UserPassVersion:
 		return fmt.Sprintf("the first byte is %02x, not 05: that port does not speak SOCKS5", b[0])
 	}
 	return "the message has the wrong length"

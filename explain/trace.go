@@ -2,16 +2,17 @@ package explain
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
+	"sockfetch/rawhttp"
 )
 
 // Trace writes curl's --trace (hex and text) or --trace-ascii (text only)
@@ -34,6 +35,7 @@ type Trace struct {
 	socks   int    // SOCKS records written in this hop
 	tried   bool   // a "Trying" line was written for this connection
 	addr    net.IP // the first address resolved here, which socks5:// sends
+	heads   heldHeads
 }
 
 // NewTrace returns a Trace writing to w: curl's --trace layout, or its
@@ -44,67 +46,42 @@ func NewTrace(w io.Writer, ascii, withTime bool) *Trace {
 }
 
 // Observe writes the records for e.
-func (t *Trace) Observe(e fetch.Event) {
+func (t *Trace) Observe(e fetchtrace.Event) {
 	switch e.Kind {
-	case fetch.EvStart:
-		t.remote, t.proxied, t.socks, t.tried = false, false, 0, false
-		t.host, t.port = "", ""
-		if u, err := url.Parse(e.URL); err == nil {
-			t.host, t.port = u.Hostname(), u.Port()
-			if t.port == "" {
-				t.port = "80"
-				if u.Scheme == "https" {
-					t.port = "443"
-				}
-			}
-		}
-	case fetch.EvResolve:
+	case fetchtrace.EvStart:
+		t.start(e.URL)
+	case fetchtrace.EvResolve:
 		t.remote = e.Remote
 		t.addr = nil
 		if len(e.Addrs) > 0 {
 			t.addr = e.Addrs[0]
 		}
-	case fetch.EvInfo:
-		if a, ok := strings.CutPrefix(e.Info, "trying "); ok {
-			// fetch says "trying 10.0.0.1:80" or "trying Tor at
-			// 127.0.0.1:9050"; curl says "  Trying 10.0.0.1:80...".
-			if i := strings.LastIndex(a, " at "); i >= 0 {
-				a = a[i+4:]
-			}
-			t.tried = true
-			t.info("  Trying " + a + "...")
-			break
-		}
+	case fetchtrace.EvDial:
+		// curl says "  Trying 10.0.0.1:80...", whatever it dials.
+		t.tried = true
+		t.info("  Trying " + e.DialAddr() + "...")
+	case fetchtrace.EvInfo:
 		t.info(e.Info)
-	case fetch.EvLock:
+	case fetchtrace.EvLock:
 		t.info(e.Info)
-	case fetch.EvConnect:
+	case fetchtrace.EvConnect:
 		t.connect(e)
-	case fetch.EvSOCKSSend:
+	case fetchtrace.EvSOCKSSend:
 		if t.socks == 0 {
-			// curl's words: "SOCKS5 connect to example.com:80 (remotely
-			// resolved)", or "to IPv4 93.184.215.14:80 (locally resolved)".
-			switch {
-			case t.remote || t.addr == nil:
-				t.info(fmt.Sprintf("SOCKS5 connect to %s (remotely resolved)", net.JoinHostPort(t.host, t.port)))
-			case t.addr.To4() != nil:
-				t.info(fmt.Sprintf("SOCKS5 connect to IPv4 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
-			default:
-				t.info(fmt.Sprintf("SOCKS5 connect to IPv6 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
-			}
+			t.socksConnect()
 		}
 		t.socks++
 		t.dump("=> Send SOCKS", e.Bytes)
-	case fetch.EvSOCKSRecv:
+	case fetchtrace.EvSOCKSRecv:
 		t.socks++
 		t.dump("<= Recv SOCKS", e.Bytes)
-	case fetch.EvSOCKSDone:
+	case fetchtrace.EvSOCKSDone:
 		if e.Err == nil {
 			t.info("SOCKS5 request granted.")
 		}
-	case fetch.EvTLS:
+	case fetchtrace.EvTLS:
 		t.tls(e.TLS)
-	case fetch.EvRequest:
+	case fetchtrace.EvRequest:
 		head := e.Bytes
 		if e.Size > 0 && e.Size <= int64(len(head)) {
 			head = head[:e.Size]
@@ -113,22 +90,19 @@ func (t *Trace) Observe(e fetch.Event) {
 		if body := e.Bytes[len(head):]; len(body) > 0 {
 			t.dump("=> Send data", body)
 		}
-	case fetch.EvRecvHead:
-		lines := splitLines(e.Bytes)
-		if interim(e.Bytes) && len(lines) > 1 {
-			// curl records no empty line after a 1xx head.
-			lines = lines[:len(lines)-1]
+	case fetchtrace.EvRecvHead:
+		t.heads.hold(e)
+	case fetchtrace.EvHTTP:
+		for _, h := range t.heads.release(e) {
+			t.head(h)
 		}
-		for _, ln := range lines {
-			t.dump("<= Recv header", ln)
-		}
-	case fetch.EvRecvData:
+	case fetchtrace.EvRecvData:
 		if len(e.Bytes) > 0 {
 			t.dump("<= Recv data", e.Bytes)
 		}
-	case fetch.EvRedirect:
+	case fetchtrace.EvRedirect:
 		t.info(fmt.Sprintf("Issue another request to this URL: '%s'", e.URL))
-	case fetch.EvDone:
+	case fetchtrace.EvDone:
 		if e.Err == nil {
 			t.info("Closing connection 0")
 		}
@@ -137,6 +111,45 @@ func (t *Trace) Observe(e fetch.Event) {
 		t.info(e.Err.Error())
 	}
 	t.bw.Flush()
+}
+
+// head records one response head, a record per line.
+func (t *Trace) head(h heldHead) {
+	lines := splitLines(h.bytes)
+	if h.status/100 == 1 && len(lines) > 1 {
+		// curl records no empty line after a 1xx head.
+		lines = lines[:len(lines)-1]
+	}
+	for _, ln := range lines {
+		t.dump("<= Recv header", ln)
+	}
+}
+
+// start resets the state of a hop to url.
+func (t *Trace) start(rawURL string) {
+	t.heads = heldHeads{}
+	t.remote, t.proxied, t.socks, t.tried = false, false, 0, false
+	t.host, t.port = "", ""
+	if u, err := url.Parse(rawURL); err == nil {
+		t.host, t.port = u.Hostname(), u.Port()
+		if t.port == "" {
+			t.port = strconv.Itoa(rawhttp.DefaultPort(u.Scheme))
+		}
+	}
+}
+
+// socksConnect says where the SOCKS5 request asks to connect, in curl's
+// words: "SOCKS5 connect to example.com:80 (remotely resolved)", or "to
+// IPv4 93.184.215.14:80 (locally resolved)".
+func (t *Trace) socksConnect() {
+	switch {
+	case t.remote || t.addr == nil:
+		t.info(fmt.Sprintf("SOCKS5 connect to %s (remotely resolved)", net.JoinHostPort(t.host, t.port)))
+	case t.addr.To4() != nil:
+		t.info(fmt.Sprintf("SOCKS5 connect to IPv4 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
+	default:
+		t.info(fmt.Sprintf("SOCKS5 connect to IPv6 %s (locally resolved)", net.JoinHostPort(t.addr.String(), t.port)))
+	}
 }
 
 // Close flushes the trace and returns the first write error. It does not
@@ -162,18 +175,18 @@ func (t *Trace) info(s string) {
 	}
 }
 
-func (t *Trace) connect(e fetch.Event) {
+func (t *Trace) connect(e fetchtrace.Event) {
 	if e.Err != nil || e.Peer == nil {
 		return
 	}
 	ip, port, err := net.SplitHostPort(e.Peer.String())
 	if err != nil {
 		// A unix socket (Tor's SocksPort can be one): no port.
-		t.info(fmt.Sprintf("Connected to %s (%s) (#0)", e.Info, e.Peer.String()))
+		t.info(fmt.Sprintf("Connected to %s (%s) (#0)", e.Role, e.Peer.String()))
 		return
 	}
 	name := t.host
-	if e.Info != "" || t.remote || port != t.port {
+	if e.Role != fetchtrace.ToTarget || t.remote || port != t.port {
 		// The connection goes to the proxy, known here only by address.
 		t.proxied = true
 		name = ip
@@ -271,10 +284,4 @@ func appendOffset(dst []byte, n int) []byte {
 	}
 	dst = append(dst, buf[i:]...)
 	return append(dst, ':', ' ')
-}
-
-// interim reports whether head is a 1xx response's head.
-func interim(head []byte) bool {
-	sp := bytes.IndexByte(head, ' ')
-	return sp > 0 && sp+1 < len(head) && head[sp+1] == '1'
 }

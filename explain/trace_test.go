@@ -9,16 +9,18 @@ import (
 	"net"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/internal/testenv"
+	"sockfetch/rawhttp"
 )
 
 // traceAll runs a Trace over evs.
-func traceAll(t *testing.T, evs []fetch.Event, ascii, withTime bool) []byte {
+func traceAll(t *testing.T, evs []fetchtrace.Event, ascii, withTime bool) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	tr := NewTrace(&b, ascii, withTime)
@@ -35,7 +37,7 @@ func traceAll(t *testing.T, evs []fetch.Event, ascii, withTime bool) []byte {
 func TestTraceGolden(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		evs  func() []fetch.Event
+		evs  func() []fetchtrace.Event
 	}{
 		{"socks5", socksFetch},
 		{"tls", tlsFetch},
@@ -113,7 +115,7 @@ func oneShot(t *testing.T, resp string) (addr string, req <-chan []byte) {
 
 // curlTrace fetches from a one-shot server with curl and returns curl's
 // trace, and the events a fetch of the same exchange emits.
-func curlTrace(t *testing.T, curl, flag, resp string) ([]byte, []fetch.Event) {
+func curlTrace(t *testing.T, curl, flag, resp string) ([]byte, []fetchtrace.Event) {
 	t.Helper()
 	addr, reqc := oneShot(t, resp)
 	url := "http://" + addr + "/"
@@ -129,23 +131,25 @@ func curlTrace(t *testing.T, curl, flag, resp string) ([]byte, []fetch.Event) {
 	var s stream
 	s.start(url)
 	s.resolve(0, "127.0.0.1", "127.0.0.1")
-	s.add(0, fetch.Event{Kind: fetch.EvInfo, Info: "trying " + addr})
-	s.add(0, fetch.Event{Kind: fetch.EvConnect, Local: tcpAddr("127.0.0.1:50000"), Peer: tcpAddr(addr)})
-	s.add(0, fetch.Event{Kind: fetch.EvRequest, Bytes: req, Size: int64(len(req))})
+	s.add(0, fetchtrace.Event{Kind: fetchtrace.EvDial, Network: "tcp", Addr: addr})
+	s.add(0, fetchtrace.Event{Kind: fetchtrace.EvConnect, Local: tcpAddr("127.0.0.1:50000"), Peer: tcpAddr(addr)})
+	s.add(0, fetchtrace.Event{Kind: fetchtrace.EvRequest, Bytes: req, Size: int64(len(req))})
 	rest := resp
 	for {
 		i := strings.Index(rest, "\r\n\r\n")
 		head := rest[:i+4]
 		rest = rest[i+4:]
-		s.add(0, fetch.Event{Kind: fetch.EvRecvHead, Bytes: []byte(head)})
+		status, _ := strconv.Atoi(head[len("HTTP/1.1 "):len("HTTP/1.1 200")])
+		s.add(0, fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: []byte(head), Status: status})
 		if !strings.HasPrefix(head, "HTTP/1.1 1") {
 			break
 		}
 	}
+	s.add(0, fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &rawhttp.Event{Kind: rawhttp.EvFraming}})
 	if rest != "" {
-		s.add(0, fetch.Event{Kind: fetch.EvRecvData, Bytes: []byte(rest)})
+		s.add(0, fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: []byte(rest)})
 	}
-	s.add(0, fetch.Event{Kind: fetch.EvBodyEnd, Size: int64(len(rest))})
+	s.add(0, fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Size: int64(len(rest)), Framing: rawhttp.Framing{Kind: rawhttp.UntilClose}})
 	return out, s.done(nil)
 }
 
@@ -252,7 +256,7 @@ func BenchmarkTraceHex(b *testing.B) {
 	tr := NewTrace(io.Discard, false, false)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		tr.Observe(fetch.Event{Kind: fetch.EvRecvData, Bytes: data})
+		tr.Observe(fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: data})
 	}
 }
 
@@ -261,6 +265,6 @@ func BenchmarkTraceASCII(b *testing.B) {
 	tr := NewTrace(io.Discard, true, false)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		tr.Observe(fetch.Event{Kind: fetch.EvRecvData, Bytes: data})
+		tr.Observe(fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: data})
 	}
 }

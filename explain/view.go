@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/rawhttp"
 )
 
@@ -33,18 +33,16 @@ type View struct {
 	sec int    // sections written
 	cur string // key of the open section
 
-	url       *url.URL
-	resolved  bool // a name-resolution section was written in this hop
-	remoteDNS bool
-	prev      time.Duration // At of the last step, for "took" times
-	isTLS     bool
+	url      *url.URL
+	resolved bool          // a name-resolution section was written in this hop
+	prev     time.Duration // At of the last step, for "took" times
+	isTLS    bool
 
 	socks socksDecoder
 	resp  *respView
 
 	reqHead, reqBody int64
-	heads            [][]byte // raw heads, drawn only when no parse events came
-	bodyDone         bool     // fetch's EvBodyEnd was written
+	bodyDone         bool // fetch's EvBodyEnd was written
 
 	// Sums over the hops before this one: fetch counts the wire bytes
 	// and sums the timings over all hops, as curl does.
@@ -53,13 +51,12 @@ type View struct {
 	sumHead, sumBody, sumFraming int64
 
 	done     bool
-	timings  fetch.Timings
+	timings  fetchtrace.Timings
 	sent     int64
 	recv     int64
 	shown    []error // errors already written
 	hinted   bool
 	finished bool
-	lastAt   time.Duration
 }
 
 // New returns a View writing to w.
@@ -79,59 +76,59 @@ func (v *View) newHop() {
 		v.sumFraming += v.resp.framingBytes
 	}
 	v.sec, v.cur = 0, ""
-	v.resolved, v.remoteDNS, v.isTLS = false, false, false
+	v.resolved, v.isTLS = false, false
 	v.socks.reset(v.p.m)
 	v.resp = &respView{p: v.p}
 	v.reqHead, v.reqBody = 0, 0
-	v.heads = nil
 	v.bodyDone = false
 }
 
 // Observe writes what e shows.
-func (v *View) Observe(e fetch.Event) {
+func (v *View) Observe(e fetchtrace.Event) {
 	if v.finished {
 		return
 	}
-	v.lastAt = e.At
-	if v.hop == 0 && e.Kind != fetch.EvStart {
-		v.start(fetch.Event{At: e.At})
+	if v.hop == 0 && e.Kind != fetchtrace.EvStart {
+		v.start(fetchtrace.Event{At: e.At})
 	}
 	switch e.Kind {
-	case fetch.EvStart:
+	case fetchtrace.EvStart:
 		v.start(e)
-	case fetch.EvResolve:
+	case fetchtrace.EvResolve:
 		v.resolve(e)
-	case fetch.EvLock:
+	case fetchtrace.EvLock:
 		v.lock(e)
-	case fetch.EvConnect:
+	case fetchtrace.EvConnect:
 		v.connect(e)
-	case fetch.EvSOCKSSend, fetch.EvSOCKSRecv:
+	case fetchtrace.EvSOCKSSend, fetchtrace.EvSOCKSRecv:
 		v.socksMsg(e)
-	case fetch.EvSOCKSDone:
+	case fetchtrace.EvSOCKSDone:
 		v.socksDone(e)
-	case fetch.EvTLS:
+	case fetchtrace.EvTLS:
 		v.tlsState(e)
-	case fetch.EvRequest:
+	case fetchtrace.EvRequest:
 		v.request(e)
-	case fetch.EvHTTP:
+	case fetchtrace.EvHTTP, fetchtrace.EvRecvHead:
 		if e.HTTP != nil {
 			v.responseSection(e.At)
 			v.resp.event(e.HTTP)
 		}
-	case fetch.EvRecvHead:
-		v.heads = append(v.heads, append([]byte(nil), e.Bytes...))
-	case fetch.EvBodyEnd:
-		v.bodyEnd(e)
-	case fetch.EvRedirect:
-		v.redirect(e)
-	case fetch.EvInfo:
-		if strings.HasPrefix(e.Info, "trying ") {
-			v.tcpSection(e.At)
+	case fetchtrace.EvBodyEnd:
+		if e.HTTP != nil {
+			v.responseSection(e.At)
+			v.resp.event(e.HTTP)
 		}
+		v.bodyEnd(e)
+	case fetchtrace.EvRedirect:
+		v.redirect(e)
+	case fetchtrace.EvDial:
+		v.tcpSection(e.At)
+		v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean("trying "+e.Dialled())))
+	case fetchtrace.EvInfo:
 		if e.Info != "" {
 			v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean(e.Info)))
 		}
-	case fetch.EvDone:
+	case fetchtrace.EvDone:
 		v.done = true
 		if e.Timings != nil {
 			v.timings = *e.Timings
@@ -164,7 +161,7 @@ func (v *View) took(at time.Duration) string {
 	return v.p.m.dur(d)
 }
 
-func (v *View) start(e fetch.Event) {
+func (v *View) start(e fetchtrace.Event) {
 	if e.URL != "" {
 		v.p.m.learnURL(e.URL)
 		v.url, _ = url.Parse(e.URL)
@@ -196,7 +193,7 @@ func (v *View) host() string {
 	return v.p.m.text(clean(v.url.Hostname()))
 }
 
-func (v *View) resolve(e fetch.Event) {
+func (v *View) resolve(e fetchtrace.Event) {
 	for _, ip := range e.Addrs {
 		v.p.m.learnIP(ip)
 	}
@@ -207,7 +204,6 @@ func (v *View) resolve(e fetch.Event) {
 	}
 	v.section("dns", "name resolution", e.At)
 	if e.Remote {
-		v.remoteDNS = true
 		v.took(e.At)
 		if ip := net.ParseIP(e.Host); ip != nil {
 			v.p.para(3, 3, stNone, "nothing to resolve: "+v.p.m.ip(ip)+" is already an IP address; it goes to the proxy as it is")
@@ -239,7 +235,7 @@ func (v *View) resolve(e fetch.Event) {
 	v.p.linef(3, "resolved %s → %s (%s)", name, strings.Join(addrs, ", "), v.took(e.At))
 }
 
-func (v *View) lock(e fetch.Event) {
+func (v *View) lock(e fetchtrace.Event) {
 	v.section("lock", "kernel lock", e.At)
 	v.p.gloss(3, "sockfetch asks the Linux kernel (Landlock) to refuse this process every "+
 		"connection but the one it needs, so that no bug can send traffic around the proxy.")
@@ -249,28 +245,12 @@ func (v *View) lock(e fetch.Event) {
 }
 
 // peerRole says who the remote end of the TCP connection is.
-func (v *View) peerRole(e fetch.Event) string {
-	switch e.Info {
-	case "":
-	case "Tor":
+func (v *View) peerRole(e fetchtrace.Event) string {
+	switch e.Role {
+	case fetchtrace.ToTor:
 		return "Tor's SOCKS port (the proxy); the server is reached through Tor"
-	default:
-		return "the " + clean(e.Info) + "; the server is reached through it"
-	}
-	if v.remoteDNS {
-		return "the proxy; the server is reached through it"
-	}
-	if t, ok := e.Peer.(*net.TCPAddr); ok && v.url != nil {
-		port := v.url.Port()
-		if port == "" {
-			port = "80"
-			if v.url.Scheme == "https" {
-				port = "443"
-			}
-		}
-		if strconv.Itoa(t.Port) != port {
-			return "the proxy; the server is reached through it"
-		}
+	case fetchtrace.ToProxy:
+		return "the " + e.Role.String() + "; the server is reached through it"
 	}
 	return "the server"
 }
@@ -290,7 +270,7 @@ func (v *View) tcpSection(at time.Duration) {
 		"Each end is a socket address: an IP address (which machine) plus a port number (which program on it).")
 }
 
-func (v *View) connect(e fetch.Event) {
+func (v *View) connect(e fetchtrace.Event) {
 	v.p.m.learnAddr(e.Local)
 	v.p.m.learnAddr(e.Peer)
 	v.tcpSection(e.At)
@@ -310,12 +290,12 @@ const socksIntro = "A SOCKS5 proxy (RFC 1928) opens connections on our behalf. "
 	"Before any HTTP, we tell it where to connect. Each message is shown byte by byte " +
 	"in hexadecimal (two digits per byte), with what each byte means."
 
-func (v *View) socksMsg(e fetch.Event) {
+func (v *View) socksMsg(e fetchtrace.Event) {
 	if v.cur != "socks" {
 		v.section("socks", "SOCKS5 handshake with the proxy", e.At)
 		v.p.intro("socks", 3, socksIntro)
 	}
-	send := e.Kind == fetch.EvSOCKSSend
+	send := e.Kind == fetchtrace.EvSOCKSSend
 	var m socksMsg
 	if send {
 		m = v.socks.send(e.Bytes)
@@ -378,7 +358,7 @@ func (v *View) rawRows(b []byte, st style) {
 	}
 }
 
-func (v *View) socksDone(e fetch.Event) {
+func (v *View) socksDone(e fetchtrace.Event) {
 	if v.cur != "socks" {
 		v.section("socks", "SOCKS5 handshake with the proxy", e.At)
 	}
@@ -393,7 +373,7 @@ func (v *View) socksDone(e fetch.Event) {
 	v.p.gloss(3, "From here on, the bytes we send reach "+target+" through the proxy, which only passes them along.")
 }
 
-func (v *View) tlsState(e fetch.Event) {
+func (v *View) tlsState(e fetchtrace.Event) {
 	v.isTLS = true
 	v.section("tls", "TLS: encryption and the server's identity", e.At)
 	v.p.intro("tls", 3, "TLS encrypts everything that follows and checks, with a certificate, that the server really is "+v.host()+".")
@@ -444,7 +424,7 @@ func (v *View) tlsState(e fetch.Event) {
 const requestIntro = "HTTP is plain text. A request is a head (one item per line, each line " +
 	"ending in ␍␊), then an empty line, then the body if there is one. These are the exact bytes sent."
 
-func (v *View) request(e fetch.Event) {
+func (v *View) request(e fetchtrace.Event) {
 	v.section("request", "HTTP request", e.At)
 	v.p.intro("request", 3, requestIntro)
 	head := e.Bytes
@@ -522,53 +502,16 @@ func (v *View) responseSection(at time.Duration) {
 	}
 }
 
-// rawHeads draws heads from EvRecvHead when no parse events came.
-func (v *View) rawHeads(at time.Duration) {
-	if v.resp.sawEvent || len(v.heads) == 0 {
-		return
-	}
-	v.responseSection(at)
-	var off int64
-	for _, h := range v.heads {
-		for i, ln := range splitLines(h) {
-			ev := rawhttp.Event{Kind: rawhttp.EvField, Offset: off, Raw: ln}
-			switch {
-			case i == 0:
-				ev.Kind = rawhttp.EvStatusLine
-				if f := strings.Fields(string(ln)); len(f) > 1 {
-					ev.Status, _ = strconv.Atoi(f[1])
-				}
-			case len(bytes.TrimRight(ln, "\r\n")) == 0:
-				ev.Kind = rawhttp.EvHeadEnd
-				if v.resp.status/100 == 1 {
-					ev.Kind = rawhttp.EvInterimEnd
-				}
-			default:
-				name, val, _ := bytes.Cut(ln, []byte(":"))
-				ev.Name, ev.Value = string(name), strings.TrimSpace(string(val))
-			}
-			v.resp.event(&ev)
-			off += int64(len(ln))
-		}
-	}
-	v.heads = nil
-}
-
-func (v *View) bodyEnd(e fetch.Event) {
-	v.rawHeads(e.At)
+func (v *View) bodyEnd(e fetchtrace.Event) {
 	v.responseSection(e.At)
 	v.resp.flushHidden()
-	how := clean(e.Info)
-	if how == "" {
-		how = v.resp.endText() + "; " + plural(e.Size, "byte", "bytes") + " of body"
-	}
+	how := clean(bodyEndText(e))
 	v.bodyDone = true
 	v.resp.bodyBytes = e.Size
 	v.p.para(3, 5, stGood, "end of body: "+v.p.m.text(how))
 }
 
-func (v *View) redirect(e fetch.Event) {
-	v.rawHeads(e.At)
+func (v *View) redirect(e fetchtrace.Event) {
 	v.p.m.learnURL(e.URL)
 	v.section("redirect", "redirect", e.At)
 	v.p.intro("redirect", 3, "The server sent us elsewhere. A new request starts from the beginning: "+
@@ -581,7 +524,7 @@ func (v *View) redirect(e fetch.Event) {
 
 // fail writes an error once, however many events carry it (fetch reports
 // a failed step, then wraps the same error for EvDone), with its hint.
-func (v *View) fail(e fetch.Event) {
+func (v *View) fail(e fetchtrace.Event) {
 	err := e.Err
 	seen := false
 	for _, s := range v.shown {
@@ -594,21 +537,19 @@ func (v *View) fail(e fetch.Event) {
 	if !seen {
 		var pe *rawhttp.ProtocolError
 		if errors.As(err, &pe) {
-			v.rawHeads(e.At)
 			v.responseSection(e.At)
 			v.resp.reject(err, nil)
 		} else {
 			v.p.para(3, 5, stBad, "✗ "+v.p.m.text(clean(err.Error())))
-			if e.Kind == fetch.EvTLS {
+			if e.Kind == fetchtrace.EvTLS {
 				v.p.gloss(5, "The TLS handshake failed, so not a single byte of HTTP was sent: "+
 					"sockfetch will not talk to a server whose identity it cannot check (unless told --insecure).")
 			}
 		}
 	}
-	var fe *fetch.Error
-	if errors.As(err, &fe) && fe.Hint != "" && !v.hinted {
+	if e.Hint != "" && !v.hinted {
 		v.hinted = true
-		v.p.para(5, 11, stWarn, "hint: "+v.p.m.text(clean(fe.Hint)))
+		v.p.para(5, 11, stWarn, "hint: "+v.p.m.text(clean(e.Hint)))
 	}
 }
 
@@ -617,7 +558,6 @@ func (v *View) Finish() {
 	if v.finished {
 		return
 	}
-	v.rawHeads(v.lastAt)
 	v.resp.flushHidden()
 	if v.resp.ended && !v.bodyDone {
 		v.p.para(3, 5, stGood, "end of body: "+v.resp.endText()+"; "+plural(v.resp.bodyBytes, "byte", "bytes")+" of body")

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -49,7 +49,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // explainAll runs a View over evs.
-func explainAll(evs []fetch.Event, o Options) []byte {
+func explainAll(evs []fetchtrace.Event, o Options) []byte {
 	var b bytes.Buffer
 	v := New(&b, o)
 	for _, e := range evs {
@@ -61,7 +61,7 @@ func explainAll(evs []fetch.Event, o Options) []byte {
 
 var fetches = []struct {
 	name string
-	evs  func() []fetch.Event
+	evs  func() []fetchtrace.Event
 }{
 	{"direct", directFetch},
 	{"socks5", socksFetch},
@@ -147,13 +147,13 @@ func TestViewStreams(t *testing.T) {
 		before := b.Len()
 		v.Observe(e)
 		switch e.Kind {
-		case fetch.EvStart, fetch.EvResolve, fetch.EvConnect, fetch.EvSOCKSSend, fetch.EvSOCKSRecv,
-			fetch.EvSOCKSDone, fetch.EvRequest, fetch.EvHTTP, fetch.EvBodyEnd:
+		case fetchtrace.EvStart, fetchtrace.EvResolve, fetchtrace.EvConnect, fetchtrace.EvSOCKSSend, fetchtrace.EvSOCKSRecv,
+			fetchtrace.EvSOCKSDone, fetchtrace.EvRequest, fetchtrace.EvHTTP, fetchtrace.EvBodyEnd:
 			if b.Len() == before {
 				t.Errorf("%v at %v wrote nothing", e.Kind, e.At)
 			}
 		}
-		if e.Kind == fetch.EvRequest && !strings.Contains(b.String(), "→ GET / HTTP/1.1␍␊") {
+		if e.Kind == fetchtrace.EvRequest && !strings.Contains(b.String(), "→ GET / HTTP/1.1␍␊") {
 			t.Errorf("the request line is not written when the request is sent")
 		}
 	}
@@ -186,7 +186,7 @@ func TestViewWidth(t *testing.T) {
 func isBarLine(ln string) bool { return strings.Contains(ln, "█") }
 
 func TestWaterfall(t *testing.T) {
-	tim := fetch.Timings{
+	tim := fetchtrace.Timings{
 		NameLookup:    0,
 		Connect:       ms(1),
 		ProxyConnect:  ms(300),
@@ -197,8 +197,8 @@ func TestWaterfall(t *testing.T) {
 	}
 	var b bytes.Buffer
 	v := New(&b, Options{Width: 80})
-	v.Observe(fetch.Event{Kind: fetch.EvStart, URL: "https://example.com/"})
-	v.Observe(fetch.Event{Kind: fetch.EvDone, At: tim.Total, Timings: &tim})
+	v.Observe(fetchtrace.Event{Kind: fetchtrace.EvStart, URL: "https://example.com/"})
+	v.Observe(fetchtrace.Event{Kind: fetchtrace.EvDone, At: tim.Total, Timings: &tim})
 	v.Finish()
 	got := b.String()
 	want := []string{
@@ -221,14 +221,14 @@ func TestWaterfall(t *testing.T) {
 func TestPhases(t *testing.T) {
 	tests := []struct {
 		name string
-		tim  fetch.Timings
+		tim  fetchtrace.Timings
 		want string
 	}{
-		{"direct http", fetch.Timings{NameLookup: 2, Connect: 5, PreTransfer: 5, StartTransfer: 9, Total: 10},
+		{"direct http", fetchtrace.Timings{NameLookup: 2, Connect: 5, PreTransfer: 5, StartTransfer: 9, Total: 10},
 			"DNS 0-2 TCP 2-5 server 5-9 transfer 9-10"},
-		{"socks https", fetch.Timings{Connect: 1, ProxyConnect: 4, AppConnect: 7, PreTransfer: 7, StartTransfer: 9, Total: 12},
+		{"socks https", fetchtrace.Timings{Connect: 1, ProxyConnect: 4, AppConnect: 7, PreTransfer: 7, StartTransfer: 9, Total: 12},
 			"DNS 0-0 TCP 0-1 SOCKS 1-4 TLS 4-7 server 7-9 transfer 9-12"},
-		{"failed before the answer", fetch.Timings{NameLookup: 2, Connect: 5, Total: 6},
+		{"failed before the answer", fetchtrace.Timings{NameLookup: 2, Connect: 5, Total: 6},
 			"DNS 0-2 TCP 2-5 failed 5-6"},
 	}
 	for _, tt := range tests {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 )
 
 // phase is one bar of the waterfall.
@@ -17,7 +17,7 @@ type phase struct {
 // phases cuts a hop's timings (cumulative, as curl's -w fields) into the
 // waterfall's bars: DNS, TCP, SOCKS, TLS, server and transfer. SOCKS and
 // TLS appear only when they happened.
-func phases(t fetch.Timings) []phase {
+func phases(t fetchtrace.Timings) []phase {
 	clamp := func(d, lo time.Duration) time.Duration { return max(d, lo) }
 	var ps []phase
 	dns := t.NameLookup

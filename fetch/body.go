@@ -12,11 +12,10 @@ import (
 	"net"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 
-	"sockfetch/internal/progress"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/rawhttp"
 )
 
@@ -31,7 +30,7 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	fr := resp.Framing
 	if fr.Kind == rawhttp.NoBody {
 		if f.obs != nil {
-			f.emit(Event{Kind: EvBodyEnd, Info: "no body: " + fr.Reason})
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvBodyEnd, Framing: fr})
 		}
 		return 0, nil
 	}
@@ -44,7 +43,7 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	defer bar.Finish()
 	if file, ok := f.out.Body.(*os.File); ok && f.obs == nil && !isTLS && encodings == nil {
 		if tcp, ok := c.Conn.(*net.TCPConn); ok && (fr.Kind == rawhttp.Length || fr.Kind == rawhttp.UntilClose) {
-			return f.spliceBody(ctx, tcp, br, fr, file, bar)
+			return f.spliceBody(ctx, tcp, br, rd.Body(resp), file, bar)
 		}
 	}
 
@@ -53,10 +52,18 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	if limit > 0 {
 		r = &maxReader{r: r, left: limit, max: limit}
 	}
+	err := f.copyBody(ctx, r, raw, encodings)
+	f.endBody(err, fetchtrace.Event{Size: raw.total, Framing: fr})
+	return raw.total, err
+}
+
+// copyBody copies the body from r, undoing encodings, to f.out.Body; raw
+// counts the bytes received.
+func (f *fetcher) copyBody(ctx context.Context, r io.Reader, raw *countReader, encodings []string) error {
 	if encodings != nil {
 		dr, err := decoder(r, encodings)
 		if err != nil {
-			return raw.total, f.bodyError(ctx, err, raw.total)
+			return f.bodyError(ctx, err, raw.total)
 		}
 		r = dr
 	}
@@ -64,44 +71,47 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	_, err := io.CopyBuffer(w, r, make([]byte, copyBufSize))
 	switch {
 	case w.err != nil:
-		return raw.total, writeError(w.err)
+		return writeError(w.err)
 	case err != nil:
-		return raw.total, f.bodyError(ctx, err, raw.total)
+		return f.bodyError(ctx, err, raw.total)
 	}
-	if f.obs != nil {
-		f.emit(Event{Kind: EvBodyEnd, Size: raw.total, Info: endInfo(fr, raw.total)})
-	}
-	return raw.total, nil
+	return nil
 }
 
-// spliceBody is body's fast path. A progress bar keeps it: progress.Copy
+// spliceBody is body's fast path. It reads through rawhttp's body reader:
+// the bytes already buffered by Read, the rest straight from tcp, reported
+// to a Content-Length reader with Advance, so that what remains is
+// rawhttp's count. A progress bar keeps the splice: a Counter's Copy
 // copies in pieces that still splice.
-func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Reader, fr rawhttp.Framing, file *os.File, bar *progress.Bar) (int64, error) {
-	want := int64(1<<62 - 1)
-	if fr.Kind == rawhttp.Length {
-		want = fr.Length
-	}
+func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Reader, body io.Reader, file *os.File, bar Counter) (int64, error) {
 	limit := f.req.MaxFileSize
-	buffered := min(int64(br.Buffered()), want)
-	head, _ := br.Peek(int(buffered))
-	if _, err := file.Write(head); err != nil {
-		return 0, writeError(err)
+	lr, _ := body.(*rawhttp.LengthReader) // nil for a body read until close
+	buffered := int64(br.Buffered())
+	if lr != nil {
+		buffered = int64(lr.Buffered())
 	}
-	bar.Add(buffered)
-	got := buffered
-	left := want - got
-	if limit > 0 && fr.Kind == rawhttp.UntilClose {
-		left = max(limit+1-got, 0) // progress.Copy takes a negative count as "all"
+	w := &errWriter{w: file}
+	got, err := io.CopyN(w, body, buffered)
+	bar.Add(got)
+	switch {
+	case w.err != nil:
+		return 0, writeError(w.err) // as when the buffered bytes went in one Write
+	case err != nil:
+		return got, f.bodyError(ctx, err, got)
 	}
-	var n int64
-	var err error
-	if bar == nil && f.prevProxy != nil && f.dialer.Tor == nil && left > 2*proxyLowat {
-		n, err = lowatCopy(file, tcp, left)
-	} else {
-		n, err = progress.Copy(file, tcp, left, bar)
+	left := int64(1<<62 - 1)
+	switch {
+	case lr != nil:
+		left = lr.Remaining()
+	case limit > 0:
+		left = max(limit+1-got, 0)
 	}
+	n, err := f.spliceCopy(file, tcp, left, bar)
 	got += n
 	f.received = got
+	if lr != nil {
+		lr.Advance(n)
+	}
 	switch {
 	case err != nil && isRecvError(err):
 		return got, f.bodyError(ctx, err, got)
@@ -109,10 +119,28 @@ func (f *fetcher) spliceBody(ctx context.Context, tcp *net.TCPConn, br *bufio.Re
 		return got, writeError(err)
 	case limit > 0 && got > limit:
 		return got, tooLarge(limit)
-	case fr.Kind == rawhttp.Length && got < want:
-		return got, errorf(ErrPartial, io.ErrUnexpectedEOF, "transfer closed with %d bytes remaining", want-got)
+	case lr != nil && lr.Remaining() > 0:
+		// The connection ended early. One more Read lets rawhttp say so,
+		// in the words of every other path: the truncation rule is its.
+		if _, err = lr.Read(make([]byte, 1)); err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return got, f.bodyError(ctx, err, got)
 	}
 	return got, nil
+}
+
+// spliceCopy copies n bytes from tcp to file, counting them on bar.
+func (f *fetcher) spliceCopy(file *os.File, tcp *net.TCPConn, n int64, bar Counter) (int64, error) {
+	if cp, ok := bar.(copier); ok {
+		return cp.Copy(file, tcp, n)
+	}
+	if bar == noCounter && f.prevProxy != nil && f.dialer.Tor == nil && n > 2*proxyLowat {
+		return lowatCopy(file, tcp, n)
+	}
+	c, err := io.Copy(file, io.LimitReader(tcp, n))
+	bar.Add(c)
+	return c, err
 }
 
 // proxyLowat is the socket's low-water mark while lowatCopy splices.
@@ -171,30 +199,36 @@ func isRecvError(err error) bool {
 	return false
 }
 
-// bar returns the progress bar for a body framed by fr, or nil.
-func (f *fetcher) bar(fr rawhttp.Framing) *progress.Bar {
+// bar returns the Counter for a body framed by fr: Output.Progress's, or
+// noCounter when there is none.
+func (f *fetcher) bar(fr rawhttp.Framing) Counter {
 	if f.out.Progress == nil {
-		return nil
+		return noCounter
 	}
 	total := int64(-1)
 	if fr.Kind == rawhttp.Length {
 		total = fr.Length
 	}
-	return f.out.Progress(total)
+	if c := f.out.Progress(total); c != nil {
+		return c
+	}
+	return noCounter
 }
 
-// endInfo says how the end of a body was found.
-func endInfo(fr rawhttp.Framing, n int64) string {
-	switch fr.Kind {
-	case rawhttp.Length:
-		return fmt.Sprintf("all %d bytes announced by Content-Length received", n)
-	case rawhttp.Chunked:
-		return fmt.Sprintf("last chunk (size 0) and the trailer section received: %d body bytes", n)
-	case rawhttp.UntilClose:
-		return fmt.Sprintf("the server closed the connection after %d body bytes", n)
-	}
-	return fmt.Sprintf("%d body bytes", n)
+// copier is a Counter that copies a spliced body itself, in pieces it can
+// count that still splice (as *progress.Bar's Copy does).
+type copier interface {
+	Copy(dst io.Writer, src io.Reader, n int64) (int64, error)
 }
+
+// nopCounter counts nothing.
+type nopCounter struct{}
+
+func (nopCounter) Add(int64) {}
+func (nopCounter) Finish()   {}
+
+// noCounter is the Counter of a body without a progress bar.
+var noCounter Counter = nopCounter{}
 
 // rawChunked is --raw for a chunked body: the chunked reader finds the end,
 // and the wire bytes up to the stream offset it reached are written as they
@@ -204,6 +238,13 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 	bar := f.bar(resp.Framing)
 	defer bar.Finish()
 	body := &countReader{r: rd.Body(resp), n: &f.received}
+	written, err := f.copyRawChunked(ctx, rd, start, body, tee, bar)
+	f.endBody(err, fetchtrace.Event{Size: body.total, Framing: resp.Framing, Raw: true, Written: written})
+	return body.total, err
+}
+
+// copyRawChunked is rawChunked's copy: it returns the wire bytes written.
+func (f *fetcher) copyRawChunked(ctx context.Context, rd *rawhttp.Reader, start int64, body *countReader, tee *recvTee, bar Counter) (int64, error) {
 	w := &errWriter{w: f.out.Body}
 	buf := make([]byte, copyBufSize)
 	var written int64
@@ -211,23 +252,20 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 		_, rerr := body.Read(buf)
 		if k := rd.Offset() - start - written; k > 0 && int64(len(tee.wire)) >= k {
 			if _, err := w.Write(tee.wire[:k]); err != nil {
-				return body.total, writeError(err)
+				return written, writeError(err)
 			}
 			tee.wire = tee.wire[k:]
 			written += k
 			bar.Add(k)
 		}
 		if rerr == io.EOF {
-			if f.obs != nil {
-				f.emit(Event{Kind: EvBodyEnd, Size: body.total, Info: endInfo(resp.Framing, body.total) + " (written raw: " + strconv.FormatInt(written, 10) + " bytes with the chunk framing)"})
-			}
-			return body.total, nil
+			return written, nil
 		}
 		if rerr != nil {
-			return body.total, f.bodyError(ctx, rerr, body.total)
+			return written, f.bodyError(ctx, rerr, body.total)
 		}
 		if limit := f.req.MaxFileSize; limit > 0 && body.total > limit {
-			return body.total, tooLarge(limit)
+			return written, tooLarge(limit)
 		}
 	}
 }
@@ -361,8 +399,8 @@ func unwrapPath(err error) error {
 // countReader counts the bytes read through it.
 type countReader struct {
 	r     io.Reader
-	n     *int64        // also updated, when not nil
-	bar   *progress.Bar // also counts them, when not nil
+	n     *int64  // also updated, when not nil
+	bar   Counter // also counts them, when not nil
 	total int64
 }
 

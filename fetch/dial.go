@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/fetch/socks"
 )
 
@@ -28,6 +29,13 @@ type Tor struct {
 
 // addrs returns the SocksPort addresses to try in order, and whether the
 // user named one (socks.TorAddrs); a bad address is an ErrUsage error.
+// Check reports a bad --tor-addr or $SOCKFETCH_TOR_ADDR before anything
+// connects (an ErrUsage error).
+func (t *Tor) Check() error {
+	_, _, err := t.addrs()
+	return err
+}
+
 func (t *Tor) addrs() ([]socks.Addr, bool, error) {
 	addrs, explicit, err := socks.TorAddrs(t.Addr, t.Env)
 	if err != nil {
@@ -115,13 +123,6 @@ func (d *Dialer) dialContext(ctx context.Context, network, address string) (net.
 	return nd.DialContext(ctx, network, address)
 }
 
-// isOnion reports whether host is under .onion (RFC 7686), which must never
-// be looked up in DNS.
-func isOnion(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	return h == "onion" || strings.HasSuffix(h, ".onion")
-}
-
 // lookup resolves host here and keeps the addresses of the Dialer's family.
 // An IP literal is returned as is, without asking the resolver.
 func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
@@ -199,7 +200,7 @@ type conn struct {
 // connect opens the connection for one hop to host:port along rt.
 func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, port int) (*conn, error) {
 	d := f.dialer
-	if isOnion(host) && !rt.remoteDNS() {
+	if socks.IsOnion(host) && !rt.remoteDNS() {
 		how := "without a proxy"
 		if rt.proxy != nil {
 			how = "through " + rt.proxy.String() + ", which resolves names here"
@@ -208,7 +209,7 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 			withHint("use --tor, or -x socks5h://HOST:PORT so that Tor resolves the name")
 	}
 	if rt.remoteDNS() {
-		f.emit(Event{Kind: EvResolve, Host: host, Remote: true})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvResolve, Host: host, Remote: true})
 		if err := f.lock(ctx); err != nil {
 			return nil, err
 		}
@@ -229,12 +230,12 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 		return nil, errorf(ErrResolve, err, "could not resolve host: %s (%s)", host, dnsReason(err))
 	}
 	h.tim.NameLookup = h.since()
-	f.emit(Event{Kind: EvResolve, Host: host, Addrs: ips})
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvResolve, Host: host, Addrs: ips})
 	if rt.proxy != nil {
 		return f.connectSOCKS(ctx, h, rt.proxy, ips[0].String(), port)
 	}
 
-	c, ip, errs := f.dialEach(ctx, h, ips, strconv.Itoa(port), host, "")
+	c, ip, errs := f.dialEach(ctx, h, ips, strconv.Itoa(port), host, fetchtrace.ToTarget)
 	if c != nil {
 		return &conn{Conn: c, peer: ip.String(), port: port, local: c.LocalAddr()}, nil
 	}
@@ -252,10 +253,10 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 
 // dialEach dials port at each of ips in turn (dial) until one connects,
 // and returns that connection and its address, or every attempt's error.
-func (f *fetcher) dialEach(ctx context.Context, h *hop, ips []net.IP, port, host, what string) (net.Conn, net.IP, []error) {
+func (f *fetcher) dialEach(ctx context.Context, h *hop, ips []net.IP, port, host string, role fetchtrace.Role) (net.Conn, net.IP, []error) {
 	var errs []error
 	for _, ip := range ips {
-		c, err := f.dial(ctx, h, f.dialer.network(), net.JoinHostPort(ip.String(), port), host, what)
+		c, err := f.dial(ctx, h, f.dialer.network(), net.JoinHostPort(ip.String(), port), host, role)
 		if err == nil {
 			return c, ip, nil
 		}
@@ -268,34 +269,27 @@ func (f *fetcher) dialEach(ctx context.Context, h *hop, ips []net.IP, port, host
 }
 
 // dial says it tries address, dials it, records the connect time and
-// reports the connection. host is the name asked for, and what names the
-// proxy dialed ("SOCKS5 proxy", "Tor"; "" for the target), for the events.
-func (f *fetcher) dial(ctx context.Context, h *hop, network, address, host, what string) (net.Conn, error) {
+// reports the connection. host is the name asked for, and role says what
+// is dialled (the target, a SOCKS5 proxy or Tor), for the events.
+func (f *fetcher) dial(ctx context.Context, h *hop, network, address, host string, role fetchtrace.Role) (net.Conn, error) {
 	if f.obs != nil {
-		shown := address
-		if network == "unix" {
-			shown = "unix:" + address
-		}
-		if what != "" {
-			shown = what + " at " + shown
-		}
-		f.emit(Event{Kind: EvInfo, Info: "trying " + shown})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvDial, Role: role, Network: network, Addr: address})
 	}
 	c, err := f.dialer.dialContext(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
 	h.tim.Connect = h.since()
-	f.emit(Event{Kind: EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Info: what})
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Role: role})
 	return c, nil
 }
 
 // proxyDial is the socks.Config.Dial for a proxy reached over TCP: it
 // resolves the proxy's name here (a proxy is not the target) and dials it.
-func (f *fetcher) proxyDial(h *hop, what string) func(ctx context.Context, network, address string) (net.Conn, error) {
+func (f *fetcher) proxyDial(h *hop, role fetchtrace.Role) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		if network == "unix" {
-			return f.dial(ctx, h, network, address, what, what)
+			return f.dial(ctx, h, network, address, role.String(), role)
 		}
 		host, port, err := net.SplitHostPort(address)
 		if err != nil {
@@ -305,7 +299,7 @@ func (f *fetcher) proxyDial(h *hop, what string) func(ctx context.Context, netwo
 		if err != nil {
 			return nil, err
 		}
-		c, _, errs := f.dialEach(ctx, h, ips, port, host, what)
+		c, _, errs := f.dialEach(ctx, h, ips, port, host, role)
 		if c != nil {
 			return c, nil
 		}
@@ -319,11 +313,11 @@ func (f *fetcher) observeSOCKS() func(socks.Message) {
 		return nil
 	}
 	return func(m socks.Message) {
-		k := EvSOCKSRecv
+		k := fetchtrace.EvSOCKSRecv
 		if m.Send {
-			k = EvSOCKSSend
+			k = fetchtrace.EvSOCKSSend
 		}
-		f.emit(Event{Kind: k, Bytes: m.Bytes, Info: m.Meaning})
+		f.emit(fetchtrace.Event{Kind: k, Bytes: m.Bytes, Info: m.Meaning})
 	}
 }
 
@@ -332,7 +326,7 @@ func (f *fetcher) observeSOCKS() func(socks.Message) {
 func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host string, port int) (*conn, error) {
 	cfg := socks.Config{
 		Proxy:   socks.Addr{Network: "tcp", Address: p.Addr()},
-		Dial:    f.proxyDial(h, "SOCKS5 proxy"),
+		Dial:    f.proxyDial(h, fetchtrace.ToProxy),
 		Observe: f.observeSOCKS(),
 	}
 	if p.HasAuth {
@@ -360,10 +354,10 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 		for i, a := range addrs {
 			names[i] = a.String()
 		}
-		f.emit(Event{Kind: EvInfo, Info: "looking for Tor at " + strings.Join(names, ", then ")})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "looking for Tor at " + strings.Join(names, ", then ")})
 	}
 	cfg := socks.Config{
-		Dial:    f.proxyDial(h, "Tor"),
+		Dial:    f.proxyDial(h, fetchtrace.ToTor),
 		Observe: f.observeSOCKS(),
 		Tor:     true,
 	}
@@ -375,7 +369,7 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 		return nil, f.socksError(ctx, err)
 	}
 	if f.obs != nil {
-		f.emit(Event{Kind: EvInfo, Info: "using Tor at " + used.String()})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "using Tor at " + used.String()})
 	}
 	return f.tunnelOpen(h, c, host, port), nil
 }
@@ -384,7 +378,7 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 func (f *fetcher) tunnelOpen(h *hop, c net.Conn, host string, port int) *conn {
 	h.tim.ProxyConnect = h.since()
 	if f.obs != nil {
-		f.emit(Event{Kind: EvSOCKSDone, Host: host, Info: "tunnel open to " + net.JoinHostPort(host, strconv.Itoa(port))})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvSOCKSDone, Host: host, Info: "tunnel open to " + net.JoinHostPort(host, strconv.Itoa(port))})
 	}
 	cn := &conn{Conn: c, local: c.LocalAddr()}
 	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
@@ -395,7 +389,7 @@ func (f *fetcher) tunnelOpen(h *hop, c net.Conn, host string, port int) *conn {
 
 // socksError turns a failure of socks.Connect into an *Error.
 func (f *fetcher) socksError(ctx context.Context, err error) error {
-	f.emit(Event{Kind: EvSOCKSDone, Err: err})
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvSOCKSDone, Err: err})
 	var se *socks.Error
 	if !errors.As(err, &se) {
 		return errorf(ErrProxy, err, "%v", err)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"sockfetch/internal/progress"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/rawhttp"
 )
 
@@ -41,8 +40,8 @@ type Request struct {
 	Insecure bool   // skip certificate verification (-k)
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
 
-	Dialer  *Dialer     // how to connect; nil: directly
-	Observe func(Event) // receives every step; nil: nothing is recorded
+	Dialer  *Dialer                // how to connect; nil: directly
+	Observe func(fetchtrace.Event) // receives every step; nil: nothing is recorded
 }
 
 // Output says where the response goes.
@@ -52,39 +51,45 @@ type Output struct {
 	Headers io.Writer // every head received (-D); nil for none
 
 	// Progress, when not nil, is called once the body of the last response
-	// starts, with its length (-1 when unknown), and returns the bar to
-	// count the body's bytes on, or nil for none. Fetch ends the bar before
-	// it returns. A body that is not written (a redirect's, one refused
-	// with Fail) never gets one.
-	Progress func(total int64) *progress.Bar
+	// starts, with its length (-1 when unknown), and returns the Counter to
+	// count the body's bytes on, or nil for none. Fetch finishes the
+	// Counter before it returns. A body that is not written (a redirect's,
+	// one refused with Fail) never gets one.
+	Progress func(total int64) Counter
+}
+
+// Counter counts a body's bytes as they are written, for a progress bar:
+// Add after each piece, Finish once at the end, complete or not. Fetch
+// draws nothing itself.
+type Counter interface {
+	Add(n int64)
+	Finish()
 }
 
 // Result describes a fetch, complete or not, for -w.
 type Result struct {
-	URL         string            // the last URL requested (url_effective)
-	Method      string            // the last request's method
-	Status      int               // the last response's status code; 0 when none arrived
-	Response    *rawhttp.Response // the last response head; nil when none arrived
-	Redirects   int               // redirects followed
-	Connects    int               // connections opened
-	Timings     Timings           // curl's sums over all hops; Total is the whole operation
-	BodySize    int64             // body bytes received (after chunk decoding, before content decoding)
-	HeadSize    int64             // head bytes received, all hops, 1xx included
-	RequestSize int64             // request bytes sent (heads and bodies), all hops
-	UploadSize  int64             // request body bytes sent, all hops
-	RemoteIP    string            // the last connection's peer (the proxy's when proxied)
+	URL         string             // the last URL requested (url_effective)
+	Method      string             // the last request's method
+	Status      int                // the last response's status code; 0 when none arrived
+	Response    *rawhttp.Response  // the last response head; nil when none arrived
+	Redirects   int                // redirects followed
+	Connects    int                // connections opened
+	Timings     fetchtrace.Timings // curl's sums over all hops; Total is the whole operation
+	BodySize    int64              // body bytes received (after chunk decoding, before content decoding)
+	HeadSize    int64              // head bytes received, all hops, 1xx included
+	RequestSize int64              // request bytes sent (heads and bodies), all hops
+	UploadSize  int64              // request body bytes sent, all hops
+	RemoteIP    string             // the last connection's peer (the proxy's when proxied)
 	RemotePort  int
 	LocalIP     string
 	LocalPort   int
-	Route       string // "direct", "Tor" or the proxy URL without its password
 }
 
-// Default limits.
+// Buffer sizes.
 const (
-	DefaultMaxRedirects = 10        // a safer bound than curl's 50
-	plainBufSize        = 256 << 10 // read buffer for a plain TCP connection: few reads for a chunked body (BENCHMARKS.md)
-	tlsBufSize          = 64 << 10  // read buffer over TLS (records are up to 16 KiB)
-	copyBufSize         = 256 << 10 // body copy buffer
+	plainBufSize = 256 << 10 // read buffer for a plain TCP connection: few reads for a chunked body (BENCHMARKS.md)
+	tlsBufSize   = 64 << 10  // read buffer over TLS (records are up to 16 KiB)
+	copyBufSize  = 256 << 10 // body copy buffer
 )
 
 // fetcher is the state of one Fetch.
@@ -92,7 +97,7 @@ type fetcher struct {
 	req       *Request
 	out       Output
 	dialer    *Dialer
-	obs       func(Event)
+	obs       func(fetchtrace.Event)
 	start     time.Time
 	overall   context.Context // MaxTime
 	received  int64           // body bytes of the current hop, for timeout messages
@@ -102,18 +107,21 @@ type fetcher struct {
 	prevProxy *Proxy
 	origin    string // scheme://host:port of the first URL: credentials go only there
 	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
+
+	head    []byte         // the head being parsed, from the parser's events, when observing
+	bodyEnd *rawhttp.Event // the parser's end of the body, for fetch's EvBodyEnd to carry
 }
 
 // hop is the state of one request and response.
 type hop struct {
 	start time.Time
-	tim   Timings
+	tim   fetchtrace.Timings
 }
 
 func (h *hop) since() time.Duration { return time.Since(h.start) }
 
 // emit reports e to the observer.
-func (f *fetcher) emit(e Event) {
+func (f *fetcher) emit(e fetchtrace.Event) {
 	if f.obs == nil {
 		return
 	}
@@ -143,7 +151,11 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 	res.Timings.Total = time.Since(f.start)
 	if f.obs != nil {
 		tim := res.Timings
-		f.emit(Event{Kind: EvDone, URL: res.URL, Timings: &tim, Sent: f.sent, Recv: f.recv, Size: res.BodySize, Err: err})
+		var hint string
+		if fe := (*Error)(nil); errors.As(err, &fe) {
+			hint = fe.Hint
+		}
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvDone, URL: res.URL, Timings: &tim, Sent: f.sent, Recv: f.recv, Size: res.BodySize, Err: err, Hint: hint})
 	}
 	return res, err
 }
@@ -227,10 +239,7 @@ func hostPort(u *url.URL) (string, int) {
 		n, _ := strconv.Atoi(p)
 		return u.Hostname(), n
 	}
-	if u.Scheme == "https" {
-		return u.Hostname(), 443
-	}
-	return u.Hostname(), 80
+	return u.Hostname(), rawhttp.DefaultPort(u.Scheme)
 }
 
 func origin(u *url.URL) string {
@@ -251,168 +260,256 @@ func isRedirect(status int) bool {
 func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method string, body []byte, ctype string) (next *url.URL, status int, err error) {
 	h := &hop{start: time.Now()}
 	f.received = 0
-	defer func() { res.Timings.add(&h.tim, h.since()) }()
+	defer func() { addTimings(&res.Timings, &h.tim) }()
 	if f.obs != nil {
-		f.emit(Event{Kind: EvStart, URL: u.String()})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvStart, URL: u.String()})
 	}
+	hc, err := f.dialHop(ctx, h, res, u)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.closeHop(hc)
+	if err := f.send(ctx, h, res, hc, u, method, body, ctype); err != nil {
+		return nil, 0, err
+	}
+	r, err := f.readHead(ctx, h, res, hc, method)
+	if err != nil {
+		return nil, 0, err
+	}
+	return f.deliver(ctx, res, hc, r, u)
+}
 
+// hopConn is one hop's connection, from dial to close.
+type hopConn struct {
+	*conn
+	stream net.Conn   // what the request goes over: counted when observing, under TLS for https
+	isTLS  bool       // https
+	cc     *countConn // counts the wire bytes, when observing
+	stop   func() bool
+	cancel context.CancelFunc // ends --connect-timeout's context
+}
+
+// closeHop closes the hop's connection and adds up its wire bytes.
+func (f *fetcher) closeHop(hc *hopConn) {
+	if hc.cc != nil {
+		f.sent += hc.cc.sent
+		f.recv += hc.cc.recv
+	}
+	hc.stop()
+	hc.Close()
+	hc.cancel()
+}
+
+// dialHop opens the connection to u along its route: TCP, any SOCKS
+// tunnel, and TLS for https, all within --connect-timeout.
+func (f *fetcher) dialHop(ctx context.Context, h *hop, res *Result, u *url.URL) (*hopConn, error) {
 	host, port := hostPort(u)
 	rt, err := f.dialer.route(u, f.prevProxy)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if rt.proxy != nil {
 		f.prevProxy = rt.proxy
 	}
-	res.Route = rt.String()
 	if f.obs != nil && rt.proxy != nil {
-		f.emit(Event{Kind: EvInfo, Info: "proxy " + rt.proxy.String() + " (from " + rt.proxy.From + ")"})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "proxy " + rt.proxy.String() + " (from " + rt.proxy.From + ")"})
 	}
 
+	hc := &hopConn{isTLS: u.Scheme == "https", cancel: func() {}}
 	cctx := ctx
 	if f.req.ConnectTimeout > 0 {
-		var cancel context.CancelFunc
-		cctx, cancel = context.WithTimeout(ctx, f.req.ConnectTimeout)
-		defer cancel()
+		cctx, hc.cancel = context.WithTimeout(ctx, f.req.ConnectTimeout)
 	}
 	c, err := f.connect(cctx, h, rt, host, port)
 	if err != nil {
-		return nil, 0, err
+		hc.cancel()
+		return nil, err
 	}
-	defer c.Close()
+	hc.conn = c
 	res.Connects++
 	res.RemoteIP, res.RemotePort = c.peer, c.port
 	if ta, ok := c.local.(*net.TCPAddr); ok {
 		res.LocalIP, res.LocalPort = ta.IP.String(), ta.Port
 	}
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	hc.stop = context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 
-	// The stream: the raw connection, counted when observing, under TLS
-	// for https.
-	var (
-		stream net.Conn = c.Conn
-		cc     *countConn
-	)
+	hc.stream = c.Conn
 	if f.obs != nil {
-		cc = &countConn{Conn: c.Conn}
-		stream = cc
-		defer func() { f.sent += cc.sent; f.recv += cc.recv }()
+		hc.cc = &countConn{Conn: c.Conn}
+		hc.stream = hc.cc
 	}
-	isTLS := u.Scheme == "https"
-	if isTLS {
-		tc, err := f.handshake(cctx, stream, host)
+	if hc.isTLS {
+		tc, err := f.handshake(cctx, hc.stream, host)
 		if err != nil {
-			return nil, 0, err
+			f.closeHop(hc)
+			return nil, err
 		}
-		stream = tc
+		hc.stream = tc
 		h.tim.AppConnect = h.since()
 	}
 	if cctx.Err() != nil {
-		return nil, 0, f.timeoutError(cctx, cctx.Err())
+		err := f.timeoutError(cctx, cctx.Err())
+		f.closeHop(hc)
+		return nil, err
 	}
+	return hc, nil
+}
 
+// send writes the request to the hop's connection.
+func (f *fetcher) send(ctx context.Context, h *hop, res *Result, hc *hopConn, u *url.URL, method string, body []byte, ctype string) error {
+	host, port := hostPort(u)
 	wire, headLen, err := f.buildRequest(u, host, port, method, body, ctype)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	h.tim.PreTransfer = h.since()
-	if _, err := stream.Write(wire); err != nil {
-		return nil, 0, f.netError(ctx, ErrSend, err, "failed sending the request")
+	if _, err := hc.stream.Write(wire); err != nil {
+		return f.netError(ctx, ErrSend, err, "failed sending the request")
 	}
 	res.RequestSize += int64(len(wire))
 	res.UploadSize += int64(len(body))
-	f.emit(Event{Kind: EvRequest, Bytes: wire, Size: int64(headLen)})
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvRequest, Bytes: wire, Size: int64(headLen)})
+	return nil
+}
 
-	// The response.
-	var src io.Reader = stream
-	var tee *recvTee
+// response is a response whose head was read, with what reads its body.
+type response struct {
+	*rawhttp.Response
+	br  *bufio.Reader
+	rd  *rawhttp.Reader
+	tee *recvTee // reports (and for --raw keeps) the bytes after the head; nil when not needed
+}
+
+// readHead reads the response head (1xx heads first) and reports it.
+func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn, method string) (*response, error) {
+	r := &response{}
+	var src io.Reader = hc.stream
 	if f.obs != nil || f.req.Raw {
-		tee = &recvTee{r: stream, f: f}
-		src = tee
+		r.tee = &recvTee{r: hc.stream, f: f}
+		src = r.tee
 	}
 	size := plainBufSize
-	if isTLS {
+	if hc.isTLS {
 		size = tlsBufSize
 	}
-	br := bufio.NewReaderSize(src, size)
-	rd := rawhttp.NewReader(br)
+	r.br = bufio.NewReaderSize(src, size)
+	r.rd = rawhttp.NewReader(r.br)
 	if f.obs != nil {
-		rd.Observe = func(e rawhttp.Event) { f.emit(Event{Kind: EvHTTP, HTTP: &e}) }
+		r.rd.Observe = f.observeHTTP
 	}
-	if _, err := br.Peek(1); err == nil {
+	if _, err := r.br.Peek(1); err == nil {
 		h.tim.StartTransfer = h.since()
 	}
-	resp, err := rd.ReadResponse(nil, method)
+	resp, err := r.rd.ReadResponse(nil, method)
 	if err != nil {
-		return nil, 0, f.readError(ctx, err, true)
+		return nil, f.readError(ctx, err, true)
 	}
 	if h.tim.StartTransfer == 0 {
 		h.tim.StartTransfer = h.since()
 	}
+	r.Response = resp
 	res.Status, res.Response = resp.Status, resp
 	if err := f.heads(res, resp); err != nil {
-		return nil, resp.Status, err
+		return nil, err
 	}
-	if tee != nil {
-		tee.on = true
-		if n := br.Buffered(); n > 0 {
-			b, _ := br.Peek(n)
-			f.emit(Event{Kind: EvRecvData, Bytes: b})
+	if r.tee != nil {
+		r.tee.on = true
+		if n := r.br.Buffered(); n > 0 {
+			b, _ := r.br.Peek(n)
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: b})
 			if f.req.Raw {
-				tee.wire = append(tee.wire, b...)
+				r.tee.wire = append(r.tee.wire, b...)
 			}
 		}
 	}
+	return r, nil
+}
 
-	if f.req.Follow && isRedirect(resp.Status) {
-		if loc := resp.Get("Location"); loc != "" {
+// deliver returns the redirect to follow, or writes the response: its
+// heads with -i, then its body.
+func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *response, u *url.URL) (*url.URL, int, error) {
+	status := r.Status
+	if f.req.Follow && isRedirect(status) {
+		if loc := r.Get("Location"); loc != "" {
 			next, err := u.Parse(loc)
 			if err != nil {
-				return nil, resp.Status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), resp.Status)
+				return nil, status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), status)
 			}
 			next.Fragment, next.RawFragment = "", ""
 			if f.out.Include {
-				if err := f.writeHeads(f.out.Body, resp); err != nil {
-					return nil, resp.Status, err
+				if err := f.writeHeads(f.out.Body, r.Response); err != nil {
+					return nil, status, err
 				}
 			}
 			if f.obs != nil {
-				f.emit(Event{Kind: EvRedirect, URL: next.String(), Info: fmt.Sprintf("%d %s: Location: %s", resp.Status, resp.Reason, loc)})
+				f.emit(fetchtrace.Event{Kind: fetchtrace.EvRedirect, URL: next.String(), Status: status, Info: fmt.Sprintf("%d %s: Location: %s", status, r.Reason, loc)})
 			}
-			return next, resp.Status, nil
+			return next, status, nil
 		}
 	}
-	if f.req.Fail && resp.Status >= 400 {
-		return nil, resp.Status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", resp.Status)
+	if f.req.Fail && status >= 400 {
+		return nil, status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", status)
 	}
 	if f.out.Include {
-		if err := f.writeHeads(f.out.Body, resp); err != nil {
-			return nil, resp.Status, err
+		if err := f.writeHeads(f.out.Body, r.Response); err != nil {
+			return nil, status, err
 		}
 	}
-	if f.req.Raw && resp.Framing.Kind == rawhttp.Chunked {
-		n, err := f.rawChunked(ctx, rd, resp, tee)
-		res.BodySize = n
-		return nil, resp.Status, err
+	var err error
+	if f.req.Raw && r.Framing.Kind == rawhttp.Chunked {
+		res.BodySize, err = f.rawChunked(ctx, r.rd, r.Response, r.tee)
+	} else {
+		res.BodySize, err = f.body(ctx, hc.conn, hc.isTLS, r.br, r.rd, r.Response)
 	}
-	n, err := f.body(ctx, c, isTLS, br, rd, resp)
-	res.BodySize = n
-	return nil, resp.Status, err
+	return nil, status, err
 }
 
-// heads reports the heads of resp (1xx first) and writes them to -D.
+// observeHTTP hands the parser's events on as EvHTTP, but for two: the
+// end of each head is reported once, as EvRecvHead with the whole head and
+// its status (and the parser's event), and the end of the body waits for
+// fetch's EvBodyEnd to carry it (see endBody).
+func (f *fetcher) observeHTTP(e rawhttp.Event) {
+	switch e.Kind {
+	case rawhttp.EvStatusLine:
+		f.head = append(f.head[:0], e.Raw...)
+	case rawhttp.EvField:
+		f.head = append(f.head, e.Raw...)
+	case rawhttp.EvInterimEnd, rawhttp.EvHeadEnd:
+		f.head = append(f.head, e.Raw...)
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvHead, Bytes: f.head, Status: e.Status, HTTP: &e})
+		return
+	case rawhttp.EvBodyEnd:
+		e.Raw = append([]byte(nil), e.Raw...)
+		f.bodyEnd = &e
+		return
+	}
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: &e})
+}
+
+// endBody reports the end of the body, found as fr says, with the parser's
+// own event inside. When the body failed after the parser saw its end (a
+// content coding that does not decode), the parser's event goes on alone.
+func (f *fetcher) endBody(err error, e fetchtrace.Event) {
+	if f.obs == nil {
+		return
+	}
+	if err != nil {
+		if f.bodyEnd != nil {
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvHTTP, HTTP: f.bodyEnd})
+		}
+	} else {
+		e.Kind, e.HTTP = fetchtrace.EvBodyEnd, f.bodyEnd
+		f.emit(e)
+	}
+	f.bodyEnd = nil
+}
+
+// heads counts the heads of resp (1xx first) and writes them to -D.
 func (f *fetcher) heads(res *Result, resp *rawhttp.Response) error {
 	for _, r := range resp.Interim {
 		res.HeadSize += int64(len(r.Head))
-		if f.obs != nil {
-			f.emit(Event{Kind: EvRecvHead, Bytes: r.Head, Info: strconv.Itoa(r.Status)})
-		}
 	}
 	res.HeadSize += int64(len(resp.Head))
-	if f.obs != nil {
-		f.emit(Event{Kind: EvRecvHead, Bytes: resp.Head, Info: strconv.Itoa(resp.Status)})
-	}
 	if f.out.Headers != nil {
 		return f.writeHeads(f.out.Headers, resp)
 	}
@@ -450,7 +547,7 @@ func (f *fetcher) buildRequest(u *url.URL, host string, port int, method string,
 	}
 	if u.User != nil && sameOrigin && !has("Authorization") {
 		pass, _ := u.User.Password()
-		extra = append(extra, rawhttp.Field{Name: "Authorization", Value: basicAuth(u.User.Username(), pass)})
+		extra = append(extra, rawhttp.Field{Name: "Authorization", Value: rawhttp.BasicAuth(u.User.Username(), pass)})
 	}
 	if f.req.Compressed && !has("Accept-Encoding") {
 		extra = append(extra, rawhttp.Field{Name: "Accept-Encoding", Value: "deflate, gzip"})
@@ -485,20 +582,15 @@ func (f *fetcher) buildRequest(u *url.URL, host string, port int, method string,
 	return wire, len(wire) - len(body), nil
 }
 
-// basicAuth is the Authorization value for HTTP Basic (RFC 7617).
-func basicAuth(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
-}
-
-// add adds one hop's timings to t, as curl sums them over redirects.
-func (t *Timings) add(h *Timings, total time.Duration) {
+// addTimings adds one hop's timings to t, as curl sums them over
+// redirects. Fetch sets t.Total itself: the whole operation.
+func addTimings(t, h *fetchtrace.Timings) {
 	t.NameLookup += h.NameLookup
 	t.Connect += h.Connect
 	t.ProxyConnect += h.ProxyConnect
 	t.AppConnect += h.AppConnect
 	t.PreTransfer += h.PreTransfer
 	t.StartTransfer += h.StartTransfer
-	t.Total += total
 }
 
 // countConn counts the bytes written to and read from a connection.
@@ -519,7 +611,7 @@ func (c *countConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// recvTee reports the bytes read after the head as EvRecvData and, for
+// recvTee reports the bytes read after the head as fetchtrace.EvRecvData and, for
 // --raw, keeps them in wire until they are written.
 type recvTee struct {
 	r    io.Reader
@@ -531,7 +623,7 @@ type recvTee struct {
 func (t *recvTee) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	if t.on && n > 0 {
-		t.f.emit(Event{Kind: EvRecvData, Bytes: p[:n]})
+		t.f.emit(fetchtrace.Event{Kind: fetchtrace.EvRecvData, Bytes: p[:n]})
 		if t.f.req.Raw {
 			t.wire = append(t.wire, p[:n]...)
 		}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/internal/testserver"
 	"sockfetch/rawhttp"
 )
@@ -25,15 +26,15 @@ func (n noDNS) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, err
 
 func TestEventsInOrder(t *testing.T) {
 	srv := testserver.StartRaw(t, testserver.Fixture(t, "chunked.http"))
-	var kinds []EventKind
+	var kinds []fetchtrace.EventKind
 	var httpKinds []rawhttp.EventKind
-	var done *Event
-	req := &Request{URL: srv.URL + "/", Dialer: &Dialer{Resolver: noDNS{t}}, Observe: func(e Event) {
+	var done *fetchtrace.Event
+	req := &Request{URL: srv.URL + "/", Dialer: &Dialer{Resolver: noDNS{t}}, Observe: func(e fetchtrace.Event) {
 		kinds = append(kinds, e.Kind)
-		if e.Kind == EvHTTP {
+		if e.Kind == fetchtrace.EvHTTP {
 			httpKinds = append(httpKinds, e.HTTP.Kind)
 		}
-		if e.Kind == EvDone {
+		if e.Kind == fetchtrace.EvDone {
 			c := e
 			done = &c
 		}
@@ -48,7 +49,7 @@ func TestEventsInOrder(t *testing.T) {
 	}
 	// The order of the first steps and the last two is fixed; parser
 	// events and received data interleave in between.
-	want := []EventKind{EvStart, EvResolve, EvInfo, EvConnect, EvRequest}
+	want := []fetchtrace.EventKind{fetchtrace.EvStart, fetchtrace.EvResolve, fetchtrace.EvDial, fetchtrace.EvConnect, fetchtrace.EvRequest}
 	if len(kinds) < len(want)+2 {
 		t.Fatalf("events %v", kinds)
 	}
@@ -57,21 +58,21 @@ func TestEventsInOrder(t *testing.T) {
 			t.Fatalf("event %d is %v, want %v (all: %v)", i, kinds[i], k, kinds)
 		}
 	}
-	if kinds[len(kinds)-2] != EvBodyEnd || kinds[len(kinds)-1] != EvDone {
-		t.Errorf("last events %v, want EvBodyEnd, EvDone", kinds[len(kinds)-2:])
+	if kinds[len(kinds)-2] != fetchtrace.EvBodyEnd || kinds[len(kinds)-1] != fetchtrace.EvDone {
+		t.Errorf("last events %v, want fetchtrace.EvBodyEnd, fetchtrace.EvDone", kinds[len(kinds)-2:])
 	}
-	seen := map[EventKind]bool{}
+	seen := map[fetchtrace.EventKind]bool{}
 	for _, k := range kinds {
 		seen[k] = true
 	}
-	for _, k := range []EventKind{EvHTTP, EvRecvHead, EvRecvData} {
+	for _, k := range []fetchtrace.EventKind{fetchtrace.EvHTTP, fetchtrace.EvRecvHead, fetchtrace.EvRecvData} {
 		if !seen[k] {
 			t.Errorf("no %v event", k)
 		}
 	}
 	wire := int64(len(testserver.Fixture(t, "chunked.http")))
 	if done.Recv != wire || done.Sent != res.RequestSize || done.Timings == nil || done.Timings.Total <= 0 {
-		t.Errorf("EvDone: recv %d (want %d), sent %d (want %d), timings %+v", done.Recv, wire, done.Sent, res.RequestSize, done.Timings)
+		t.Errorf("fetchtrace.EvDone: recv %d (want %d), sent %d (want %d), timings %+v", done.Recv, wire, done.Sent, res.RequestSize, done.Timings)
 	}
 }
 
@@ -79,11 +80,11 @@ func TestRecvDataIsTheWireAfterTheHead(t *testing.T) {
 	raw := testserver.Fixture(t, "chunked.http")
 	srv := testserver.Start(t, map[string]testserver.Reply{"": {Raw: raw, Drip: 0}})
 	var heads, data []byte
-	req := &Request{URL: srv.URL, Observe: func(e Event) {
+	req := &Request{URL: srv.URL, Observe: func(e fetchtrace.Event) {
 		switch e.Kind {
-		case EvRecvHead:
+		case fetchtrace.EvRecvHead:
 			heads = append(heads, e.Bytes...)
-		case EvRecvData:
+		case fetchtrace.EvRecvData:
 			data = append(data, e.Bytes...)
 		}
 	}}
@@ -179,7 +180,7 @@ func BenchmarkFetchObserved(b *testing.B) {
 	srv := testserver.StartRaw(b, raw)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, err := Fetch(context.Background(), &Request{URL: srv.URL, Observe: func(Event) {}}, Output{Body: io.Discard}); err != nil {
+		if _, err := Fetch(context.Background(), &Request{URL: srv.URL, Observe: func(fetchtrace.Event) {}}, Output{Body: io.Discard}); err != nil {
 			b.Fatal(err)
 		}
 	}

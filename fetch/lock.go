@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/fetch/socks"
 	"sockfetch/netlock"
 )
@@ -22,10 +23,10 @@ import (
 // the proxy's host name, if it has one, is resolved here (no DNS query gets
 // out afterwards). It cannot be undone: every later connection of the
 // process runs under it, redirects, retries and other fetches included.
-// Every Fetch through the Dialer reports it as an EvLock event.
+// Every Fetch through the Dialer reports it as an fetchtrace.EvLock event.
 type Lock struct {
 	// Required makes a kernel (or a build) that cannot apply the lock an
-	// ErrLock error; otherwise the fetch goes on and EvLock says why.
+	// ErrLock error; otherwise the fetch goes on and fetchtrace.EvLock says why.
 	Required bool
 
 	// Restrict applies the lock; nil means netlock.Restrict. Tests that run
@@ -56,7 +57,9 @@ func (f *fetcher) lock(ctx context.Context) error {
 	f.locked = true
 	l.once.Do(func() { l.status, l.err = f.dialer.applyLock(ctx, l) })
 	if l.status.Reason != "" || l.status.Applied {
-		f.emit(Event{Kind: EvLock, Info: l.status.String()})
+		s := l.status
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvLock, Info: s.String(),
+			Lock: &fetchtrace.Lock{Applied: s.Applied, ABI: s.ABI, Ports: s.Ports, UDP: s.UDP, Reason: s.Reason}})
 	}
 	return l.err
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/internal/testserver"
 	"sockfetch/netlock"
 )
@@ -125,13 +126,13 @@ func TestLockOnceBeforeFirstConnect(t *testing.T) {
 	}
 	for i := range 2 {
 		steps = nil
-		req := &Request{URL: fmt.Sprintf("http://first.test:%d/", first.Port), Follow: true, MaxRedirects: 1, Dialer: d, Observe: func(e Event) {
+		req := &Request{URL: fmt.Sprintf("http://first.test:%d/", first.Port), Follow: true, MaxRedirects: 1, Dialer: d, Observe: func(e fetchtrace.Event) {
 			switch e.Kind {
-			case EvResolve:
+			case fetchtrace.EvResolve:
 				steps = append(steps, "resolve event "+e.Host)
-			case EvLock:
+			case fetchtrace.EvLock:
 				steps = append(steps, "lock event "+e.Info)
-			case EvConnect:
+			case fetchtrace.EvConnect:
 				steps = append(steps, "connect event")
 			}
 		}}
@@ -172,8 +173,8 @@ func TestLockRequired(t *testing.T) {
 			req := &Request{
 				URL:    fmt.Sprintf("http://site.test:%d/", srv.Port),
 				Dialer: &Dialer{Tor: &Tor{Addr: tor.Addr}, Resolver: &f, Lock: &Lock{Required: required, Restrict: f.restrict}},
-				Observe: func(e Event) {
-					if e.Kind == EvLock {
+				Observe: func(e fetchtrace.Event) {
+					if e.Kind == fetchtrace.EvLock {
 						infos = append(infos, e.Info)
 					}
 				},
@@ -195,14 +196,14 @@ func TestLockRequired(t *testing.T) {
 					t.Errorf("a connection was made although the required lock failed")
 				}
 				if want := []string{"kernel lock unavailable: Landlock ABI < 4 (kernel has none)"}; !slices.Equal(infos, want) {
-					t.Errorf("EvLock %q, want %q", infos, want)
+					t.Errorf("fetchtrace.EvLock %q, want %q", infos, want)
 				}
 			default:
 				if err != nil {
 					t.Errorf("fetch: %v", err)
 				}
 				if want := []string{"kernel lock unavailable: Landlock ABI < 4 (kernel has ABI 3); UDP denied"}; !slices.Equal(infos, want) {
-					t.Errorf("EvLock %q, want %q", infos, want)
+					t.Errorf("fetchtrace.EvLock %q, want %q", infos, want)
 				}
 			}
 		})

@@ -71,7 +71,7 @@ func TestProgress(t *testing.T) {
 			dir := t.TempDir()
 			var totals []int64
 			var counter *countingFile
-			out := Output{Progress: func(total int64) *progress.Bar {
+			out := Output{Progress: func(total int64) Counter {
 				totals = append(totals, total)
 				counter = newCountingFile(t, filepath.Join(dir, "bar"))
 				return progress.New(counter.f, total, progress.Options{})
@@ -142,4 +142,40 @@ func lastLine(s string) string {
 		return s[i+1:]
 	}
 	return s
+}
+
+// countOnly is a Counter without Copy: the splice path counts it after
+// one io.Copy.
+type countOnly struct{ n, finished int64 }
+
+func (c *countOnly) Add(n int64) { c.n += n }
+func (c *countOnly) Finish()     { c.finished++ }
+
+// TestCounter: a nil Counter from Progress means no bar (no panic on the
+// typed-nil trap's other side), and a Counter without Copy still counts
+// every byte on the splice path and is finished once.
+func TestCounter(t *testing.T) {
+	body := bodyOf(1 << 20)
+	withLength := append([]byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", len(body))), body...)
+	srv := testserver.Start(t, map[string]testserver.Reply{"/length": {Raw: withLength}})
+	for _, c := range []*countOnly{nil, {}} {
+		f, err := os.Create(filepath.Join(t.TempDir(), "body"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := Output{Body: f, Progress: func(int64) Counter {
+			if c == nil {
+				return nil
+			}
+			return c
+		}}
+		res, err := Fetch(context.Background(), &Request{URL: srv.URL + "/length"}, out)
+		f.Close()
+		if err != nil || res.BodySize != int64(len(body)) {
+			t.Fatalf("counter %v: %v, %d bytes", c != nil, err, res.BodySize)
+		}
+		if c != nil && (c.n != int64(len(body)) || c.finished != 1) {
+			t.Errorf("counted %d bytes, finished %d times; want %d, 1", c.n, c.finished, len(body))
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"sockfetch/fetch/socks"
 )
 
 // Proxy is a SOCKS5 proxy to tunnel through.
@@ -82,8 +84,8 @@ func ParseProxy(s, from string) (*Proxy, error) {
 		p.HasAuth = true
 		p.User = u.User.Username()
 		p.Password, _ = u.User.Password()
-		if len(p.User) > 255 || len(p.Password) > 255 {
-			return nil, bad("user name and password are limited to 255 bytes each (RFC 1929)")
+		if len(p.User) > socks.MaxFieldLen || len(p.Password) > socks.MaxFieldLen {
+			return nil, bad("user name and password are limited to " + strconv.Itoa(socks.MaxFieldLen) + " bytes each (RFC 1929)")
 		}
 	}
 	return p, nil

@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"strings"
+
+	"sockfetch/fetch/fetchtrace"
 )
 
 // tlsConfig returns the TLS settings of this fetch, loading --cacert once.
@@ -46,7 +48,7 @@ func (f *fetcher) handshake(ctx context.Context, c net.Conn, host string) (*tls.
 	cfg.ServerName = host // Go sends no SNI for an IP literal
 	tc := tls.Client(c, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		f.emit(Event{Kind: EvTLS, Host: host, Err: err})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLS, Host: host, Err: err})
 		return nil, f.tlsError(ctx, err, host)
 	}
 	if f.obs != nil {
@@ -55,7 +57,7 @@ func (f *fetcher) handshake(ctx context.Context, c net.Conn, host string) (*tls.
 		if f.req.Insecure {
 			info = "certificate NOT verified (-k)"
 		}
-		f.emit(Event{Kind: EvTLS, Host: host, TLS: &st, Info: info})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLS, Host: host, TLS: &st, Info: info})
 	}
 	return tc, nil
 }

@@ -95,7 +95,7 @@ func (l *LengthReader) Read(p []byte) (int, error) {
 			return n, nil
 		}
 		got := l.total - l.n
-		e := protoErr(ErrTruncated, l.r.off, "RFC 9112 §6.3 rule 6: a body shorter than Content-Length is incomplete",
+		e := protoErr(ErrTruncated, l.r.off, ruleBodyShort,
 			"transfer closed with "+strconv.FormatInt(l.n, 10)+" bytes remaining to read ("+
 				strconv.FormatInt(got, 10)+" of "+strconv.FormatInt(l.total, 10)+" bytes)", nil)
 		e.InBody = true

@@ -34,13 +34,6 @@ const (
 	stTrailer                   // next: the trailer section
 )
 
-// Rules cited by chunked errors.
-const (
-	ruleChunk    = "RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF"
-	ruleChunkLF  = "RFC 9112 §7.1 (erratum 7633): chunk lines end in CRLF, not a bare LF"
-	ruleChunkEnd = "RFC 9112 §7.1: a chunked body ends with a last chunk and an empty line"
-)
-
 // Trailers returns the trailer fields, valid once Read returned io.EOF.
 func (c *ChunkedReader) Trailers() []Field { return c.trailers }
 

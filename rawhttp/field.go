@@ -31,8 +31,9 @@ var isTchar = [256]bool{
 	'v': true, 'w': true, 'x': true, 'y': true, 'z': true,
 }
 
-// isToken reports whether s is a non-empty RFC 9110 token.
-func isToken[T string | []byte](s T) bool {
+// IsToken reports whether s is a non-empty token of RFC 9110 §5.6.2: what
+// a method, a field name or a transfer coding must be.
+func IsToken(s string) bool {
 	if len(s) == 0 {
 		return false
 	}
@@ -117,14 +118,6 @@ func str(b []byte) string {
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
-
-// Rules cited by field errors.
-const (
-	ruleFieldLine  = "RFC 9112 §5: field-line = field-name \":\" OWS field-value OWS"
-	ruleColonSpace = "RFC 9112 §5.1: no whitespace is allowed between the field name and colon"
-	ruleFieldChars = "RFC 9110 §5.5: a field value must not contain CR, LF or NUL"
-	ruleFoldFirst  = "RFC 9112 §2.2: whitespace between the start-line and the first field"
-)
 
 // lineOK reports a problem in one line (line end removed): a bare CR or a
 // NUL anywhere in it. It returns the index of the bad byte, or -1.

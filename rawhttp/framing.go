@@ -31,24 +31,6 @@ type Framing struct {
 	Faulty   bool   // framing was faulty but recoverable (e.g. HTTP/1.0 with TE)
 }
 
-// Reasons, one per outcome, so the trace can show why.
-const (
-	reasonHEAD      = "no body: response to HEAD, RFC 9112 §6.3 rule 1"
-	reason1xx       = "no body: 1xx response, RFC 9112 §6.3 rule 1"
-	reason204       = "no body: 204 No Content, RFC 9112 §6.3 rule 1"
-	reason304       = "no body: 304 Not Modified, RFC 9112 §6.3 rule 1"
-	reasonCONNECT   = "no body: 2xx to CONNECT, the connection is now a tunnel, RFC 9112 §6.3 rule 2"
-	reasonTE10      = "read to close: Transfer-Encoding in an HTTP/1.0 response means faulty framing, RFC 9112 §6.1"
-	reasonChunked   = "chunked: Transfer-Encoding ends in chunked, RFC 9112 §6.3 rule 4"
-	reasonChunkedCL = "chunked: Transfer-Encoding ends in chunked and overrides Content-Length, RFC 9112 §6.3 rule 3"
-	reasonTEClose   = "read to close: Transfer-Encoding does not end in chunked, RFC 9112 §6.3 rule 4"
-	reasonLength    = "length: Content-Length, RFC 9112 §6.3 rule 6"
-	reasonClose     = "read to close: neither Transfer-Encoding nor Content-Length, RFC 9112 §6.3 rule 8"
-
-	ruleTE = "RFC 9112 §6.1: Transfer-Encoding = #transfer-coding"
-	ruleCL = "RFC 9112 §6.3 rule 5: invalid Content-Length"
-)
-
 // DecideFraming decides the body framing from the request method, the status
 // code, the protocol version and the header fields, in the order of RFC 9112
 // §6.3. Errors are *ProtocolError with ErrMalformed and Offset 0 (the stream
@@ -152,14 +134,14 @@ func codings(fields []Field) (last bool, bad int, err *ProtocolError) {
 			}
 			name, _, _ := strings.Cut(elem, ";") // parameters are ignored
 			name = trimOWS(name)
-			if !isToken(name) {
+			if !IsToken(name) {
 				return false, i, protoErr(ErrMalformed, 0, ruleTE, "invalid transfer coding", []byte(fields[i].Value))
 			}
 			n++
 			last = equalFold(name, "chunked")
 			if last {
 				if chunked {
-					return false, i, protoErr(ErrMalformed, 0, "RFC 9112 §6.1: chunked must not be applied more than once", "chunked applied more than once", []byte(fields[i].Value))
+					return false, i, protoErr(ErrMalformed, 0, ruleChunkedOnce, "chunked applied more than once", []byte(fields[i].Value))
 				}
 				chunked = true
 			}
@@ -188,7 +170,7 @@ func contentLength(fields []Field) (n int64, bad int, err *ProtocolError) {
 				return 0, i, protoErr(ErrMalformed, 0, ruleCL, "invalid Content-Length", []byte(fields[i].Value))
 			}
 			if n >= 0 && v != n {
-				return 0, i, protoErr(ErrMalformed, 0, "RFC 9112 §6.3 rule 5: conflicting Content-Length", "conflicting Content-Length values", []byte(fields[i].Value))
+				return 0, i, protoErr(ErrMalformed, 0, ruleCLConflict, "conflicting Content-Length values", []byte(fields[i].Value))
 			}
 			n = v
 		}

@@ -309,7 +309,7 @@ func (r *Reader) headEOF(err error, base int64, b []byte, first, empty bool) err
 		return err
 	}
 	if empty && len(b) == 0 {
-		return protoErr(ErrEmpty, base, "RFC 9112 §2.1: a response begins with a status line", "empty reply from server", nil)
+		return protoErr(ErrEmpty, base, ruleEmpty, "empty reply from server", nil)
 	}
 	if first {
 		if err := checkPrefix(b, base); err != nil {

@@ -1,6 +1,7 @@
 package rawhttp
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 )
@@ -31,7 +32,7 @@ type Request struct {
 // or space, a field name that is not a token, or CR, LF or NUL in a value is
 // a *HeaderError naming it; nothing is appended then.
 func (q *Request) Append(dst []byte) ([]byte, error) {
-	if !isToken(q.Method) {
+	if !IsToken(q.Method) {
 		return dst, &HeaderError{Name: "method", Reason: "not a token: " + quote(q.Method)}
 	}
 	if q.Target == "" {
@@ -52,7 +53,7 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 		if f.Name == "" {
 			return dst, &HeaderError{Name: quote(f.Name), Reason: "empty name"}
 		}
-		if !isToken(f.Name) {
+		if !IsToken(f.Name) {
 			return dst, &HeaderError{Name: quote(f.Name), Reason: "name is not a token"}
 		}
 		if err := checkValue(f.Name, f.Value); err != nil {
@@ -166,14 +167,15 @@ func HostValue(scheme, host string, port int) string {
 	if strings.IndexByte(host, ':') >= 0 && !strings.HasPrefix(host, "[") {
 		host = "[" + host + "]"
 	}
-	if port == 0 || port == defaultPort(scheme) {
+	if port == 0 || port == DefaultPort(scheme) {
 		return host
 	}
 	return host + ":" + strconv.Itoa(port)
 }
 
-// defaultPort returns the port a scheme implies, or -1.
-func defaultPort(scheme string) int {
+// DefaultPort returns the port a URL scheme implies: 80 for http, 443 for
+// https (in any case), and -1 for any other scheme.
+func DefaultPort(scheme string) int {
 	switch {
 	case equalFold(scheme, "http"):
 		return 80
@@ -181,4 +183,12 @@ func defaultPort(scheme string) int {
 		return 443
 	}
 	return -1
+}
+
+// BasicAuth returns the Authorization field value of HTTP Basic
+// authentication (RFC 7617) for user and pass: "Basic " and the base64 of
+// "user:pass", the bytes as given. RFC 7617 allows no colon in user; that is
+// not checked here.
+func BasicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }

@@ -2,6 +2,7 @@ package rawhttp
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -119,6 +120,96 @@ func TestHostValue(t *testing.T) {
 	for _, tt := range tests {
 		if got := HostValue(tt.scheme, tt.host, tt.port); got != tt.want {
 			t.Errorf("HostValue(%q, %q, %d) = %q, want %q", tt.scheme, tt.host, tt.port, got, tt.want)
+		}
+	}
+}
+
+func TestDefaultPort(t *testing.T) {
+	tests := []struct {
+		scheme string
+		want   int
+	}{
+		{"http", 80},
+		{"https", 443},
+		{"HTTP", 80},
+		{"HTTPS", 443},
+		{"Https", 443},
+		{"", -1},
+		{"ftp", -1},
+		{"socks5h", -1},
+		{"http ", -1},
+		{"httpss", -1},
+	}
+	for _, tt := range tests {
+		if got := DefaultPort(tt.scheme); got != tt.want {
+			t.Errorf("DefaultPort(%q) = %d, want %d", tt.scheme, got, tt.want)
+		}
+	}
+}
+
+func TestIsToken(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"GET", true},
+		{"M-SEARCH", true},
+		{"head", true},
+		{"Content-Type", true},
+		{"X_Custom.1", true},
+		{"!#$%&'*+-.^_`|~", true},
+		{"", false},
+		{"GET ", false},
+		{" GET", false},
+		{"GE T", false},
+		{"Name:", false},
+		{"a/b", false},
+		{`"quoted"`, false},
+		{"a\tb", false},
+		{"a\x00b", false},
+		{"a\x7fb", false},
+		{"caf\u00e9", false},
+		{"(comment)", false},
+		{"{}", false},
+	}
+	for _, tt := range tests {
+		if got := IsToken(tt.s); got != tt.want {
+			t.Errorf("IsToken(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	// Every byte alone, against RFC 9110 §5.6.2 as written there: tchar is
+	// "!#$%&'*+-.^_`|~", DIGIT or ALPHA.
+	for c := 0; c < 256; c++ {
+		want := strings.IndexByte("!#$%&'*+-.^_`|~", byte(c)) >= 0 ||
+			'0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
+		if got := IsToken(string([]byte{byte(c)})); got != want {
+			t.Errorf("IsToken(%q) = %v, want %v", byte(c), got, want)
+		}
+	}
+}
+
+func TestBasicAuth(t *testing.T) {
+	tests := []struct {
+		user, pass string
+		want       string
+	}{
+		{"Aladdin", "open sesame", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}, // RFC 7617 §2
+		{"user", "", "Basic dXNlcjo="},
+		{"", "", "Basic Og=="},
+		{"", "secret", "Basic OnNlY3JldA=="},
+		{"a", "b:c", "Basic YTpiOmM="},
+		{"test", "123\u00a3", "Basic dGVzdDoxMjPCow=="}, // RFC 7617 §2.1: UTF-8
+	}
+	for _, tt := range tests {
+		got := BasicAuth(tt.user, tt.pass)
+		if got != tt.want {
+			t.Errorf("BasicAuth(%q, %q) = %q, want %q", tt.user, tt.pass, got, tt.want)
+		}
+		// The same as net/http's.
+		r := &http.Request{Header: http.Header{}}
+		r.SetBasicAuth(tt.user, tt.pass)
+		if w := r.Header.Get("Authorization"); got != w {
+			t.Errorf("BasicAuth(%q, %q) = %q, net/http sends %q", tt.user, tt.pass, got, w)
 		}
 	}
 }

@@ -73,12 +73,6 @@ func ReadResponse(br *bufio.Reader, method string) (*Response, error) {
 	return NewReader(br).ReadResponse(nil, method)
 }
 
-// Rules cited by head errors.
-const (
-	ruleStatusLine = "RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]"
-	ruleHeadEnd    = "RFC 9112 §2.1: a head ends with an empty line"
-)
-
 // ReadResponse reads interim 1xx responses and the final response head to
 // the request made with method, decides its framing, and stores it in resp
 // (reused when not nil; see Response). It reads no byte past the head. On

@@ -9,8 +9,10 @@
 // reply size, so a hostile or broken peer cannot make the reader grow without
 // bound.
 //
-// The usual sequence is Dial, ProtocolInfo, Authenticate, then commands such
-// as GetInfo, SetConf, SetEvents and Signal:
+// The usual sequence is Dial (or DialAny, the first of several addresses
+// that answers), ProtocolInfo, Authenticate, then commands such as GetInfo,
+// SetConf, SetEvents and Signal, or NewIdentity for NEWNYM with its outcome
+// read from Tor's events (applied at once, or deferred by the rate limit):
 //
 //	c, err := torctl.Dial(ctx, "127.0.0.1:9051")
 //	...

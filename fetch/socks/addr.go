@@ -55,6 +55,14 @@ func ParseAddr(s string) (Addr, error) {
 	return Addr{Network: "tcp", Address: net.JoinHostPort(host, port)}, nil
 }
 
+// IsOnion reports whether host is .onion or a name under it (RFC 7686), in
+// any case and with or without a final dot. Such a name is reached only
+// through Tor and must never be looked up in DNS.
+func IsOnion(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	return h == "onion" || strings.HasSuffix(h, ".onion")
+}
+
 // Auth holds RFC 1929 username/password credentials.
 type Auth struct {
 	User     string

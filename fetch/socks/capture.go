@@ -135,7 +135,7 @@ func (c *capture) parseRecv() (notOffered bool) {
 		step := c.step
 		switch step {
 		case StepMethod:
-			if c.recv[0] != version5 {
+			if Version(c.recv[0]) != Version5 {
 				c.bad = true
 				return false
 			}
@@ -145,19 +145,19 @@ func (c *capture) parseRecv() (notOffered bool) {
 			n, meaning = 2, methodMeaning(c.recv)
 			c.method = int(c.recv[1])
 			switch {
-			case c.recv[1] == methodNoAcceptable:
+			case AuthMethod(c.recv[1]) == AuthNoAcceptable:
 				c.step = 0
 			case !contains(c.offered, c.recv[1]):
 				notOffered = true
 				meaning += ", which was not offered"
 				c.step = 0
-			case c.recv[1] == methodUserPass:
+			case AuthMethod(c.recv[1]) == AuthUserPass:
 				c.step = StepAuthStatus
 			default:
 				c.step = StepReply
 			}
 		case StepAuthStatus:
-			if c.recv[0] != authVersion {
+			if c.recv[0] != UserPassVersion {
 				c.bad = true
 				return false
 			}
@@ -167,11 +167,11 @@ func (c *capture) parseRecv() (notOffered bool) {
 			n, meaning = 2, authStatusMeaning(c.recv)
 			c.authStatus = int(c.recv[1])
 			c.step = StepReply
-			if c.authStatus != authSucceeded {
+			if c.authStatus != int(UserPassSucceeded) {
 				c.step = 0
 			}
 		case StepReply:
-			if c.recv[0] != version5 {
+			if Version(c.recv[0]) != Version5 {
 				c.bad = true
 				return false
 			}

@@ -33,9 +33,12 @@ type Config struct {
 	Tor bool
 }
 
-// Limits of the wire format and of the failure analysis.
+// MaxFieldLen is the longest domain name (RFC 1928 §5), username or password
+// (RFC 1929 §2) SOCKS5 carries: each goes after a length byte.
+const MaxFieldLen = 255
+
+// Limits of the failure analysis.
 const (
-	maxName   = 255 // a name, username or password is at most 255 bytes
 	maxSniff  = 512 // bytes kept of an answer that is not SOCKS5
 	maxQuoted = 80  // bytes of such an answer quoted in an error
 	sniffWait = 100 * time.Millisecond
@@ -70,10 +73,10 @@ func Connect(ctx context.Context, c Config, host string, port int) (net.Conn, er
 		var d net.Dialer
 		dial = d.DialContext
 	}
-	offered := []byte{methodNone}
+	offered := []byte{byte(AuthNone)}
 	var auth *proxy.Auth
 	if c.Auth != nil {
-		offered = append(offered, methodUserPass)
+		offered = append(offered, byte(AuthUserPass))
 		auth = &proxy.Auth{User: c.Auth.User, Password: c.Auth.Password}
 	}
 
@@ -117,16 +120,16 @@ func (c *Config) check(host string, port int) string {
 	switch {
 	case host == "":
 		return "empty host"
-	case len(host) > maxName:
-		return fmt.Sprintf("host name of %d bytes; SOCKS5 carries at most %d", len(host), maxName)
+	case len(host) > MaxFieldLen:
+		return fmt.Sprintf("host name of %d bytes; SOCKS5 carries at most %d", len(host), MaxFieldLen)
 	case strings.ContainsAny(host, "%") && net.ParseIP(host) == nil:
 		return fmt.Sprintf("host %q: an IPv6 zone cannot be sent to a proxy", host)
 	case port < 1 || port > 65535:
 		return fmt.Sprintf("port %d out of range", port)
-	case c.Auth != nil && (c.Auth.User == "" || len(c.Auth.User) > maxName):
-		return fmt.Sprintf("proxy username of %d bytes; RFC 1929 takes 1 to %d", len(c.Auth.User), maxName)
-	case c.Auth != nil && len(c.Auth.Password) > maxName:
-		return fmt.Sprintf("proxy password of %d bytes; RFC 1929 takes at most %d", len(c.Auth.Password), maxName)
+	case c.Auth != nil && (c.Auth.User == "" || len(c.Auth.User) > MaxFieldLen):
+		return fmt.Sprintf("proxy username of %d bytes; RFC 1929 takes 1 to %d", len(c.Auth.User), MaxFieldLen)
+	case c.Auth != nil && len(c.Auth.Password) > MaxFieldLen:
+		return fmt.Sprintf("proxy password of %d bytes; RFC 1929 takes at most %d", len(c.Auth.Password), MaxFieldLen)
 	}
 	for i := 0; i < len(host); i++ {
 		if host[i] <= ' ' || host[i] == 0x7f {
@@ -220,13 +223,13 @@ func (c *capture) failure(ctx context.Context, xerr error, host string) *Error {
 		}
 	case c.bad:
 		e.what, e.hint = c.badWords(ctx)
-	case c.method == methodNoAcceptable:
+	case c.method == int(AuthNoAcceptable):
 		e.what = "the proxy accepts none of the offered authentication methods (" + methodList(c.offered) + ")"
 		if len(c.offered) == 1 {
 			e.hint = "the proxy wants a username and password: give them in the proxy URL (socks5h://user:pass@host:port)"
 		}
 	case errors.Is(xerr, errMethodNotOffered):
-		e.what = fmt.Sprintf("the proxy chose authentication method %02X (%s), which was not offered", c.method, methodName(byte(c.method)))
+		e.what = fmt.Sprintf("the proxy chose authentication method %02X (%s), which was not offered", c.method, AuthMethod(c.method))
 	case c.authStatus > 0:
 		e.what = fmt.Sprintf("the proxy rejected the username and password (RFC 1929 status 0x%02X)", c.authStatus)
 		e.hint = "check the username and password given for the proxy"
@@ -332,7 +335,7 @@ func (c *capture) badWords(ctx context.Context) (what, hint string) {
 		c.report(c.step, c.recv, fmt.Sprintf("not an RFC 1929 status: version %02X, not 01", c.recv[0]))
 		return fmt.Sprintf("malformed username/password status (version 0x%02X, not 0x01)", c.recv[0]), ""
 	case StepReply:
-		if c.recv[0] != version5 {
+		if Version(c.recv[0]) != Version5 {
 			c.report(c.step, c.recv, fmt.Sprintf("not a SOCKS5 reply: version %02X, not 05", c.recv[0]))
 			return fmt.Sprintf("malformed reply to CONNECT (version 0x%02X, not 0x05)", c.recv[0]), ""
 		}

@@ -16,4 +16,9 @@
 //
 // A target name is always sent to the proxy as a name (address type 0x03) and
 // is never resolved here.
+//
+// The wire values of RFC 1928, RFC 1929 and Tor's extensions are defined here
+// once, as typed constants with a String method (Version, AuthMethod, Command,
+// AddrType, Reply), for whoever takes the captured messages apart; IsOnion is
+// the one test for a .onion name (RFC 7686).
 package socks

@@ -157,12 +157,12 @@ const (
 
 // replyWords returns the words and hint for a failure reply code.
 func replyWords(code byte, tor bool, host string) (what, hint string) {
-	onion := strings.HasSuffix(strings.TrimSuffix(strings.ToLower(host), "."), ".onion")
+	onion := IsOnion(host)
 	what = ReplyText(code)
 	if tor {
 		what = torReplyText(code, onion)
 	}
-	switch code {
+	switch Reply(code) {
 	case ReplyGeneralFailure, ReplyHostUnreachable:
 		switch {
 		case tor && onion:

@@ -114,25 +114,25 @@ func (f *fake) serve(c net.Conn) {
 	if _, err := io.ReadFull(r, ms); err != nil {
 		return
 	}
-	m := byte(methodNone)
-	if bytes.IndexByte(ms, methodUserPass) >= 0 {
-		m = methodUserPass
+	m := AuthNone
+	if bytes.IndexByte(ms, byte(AuthUserPass)) >= 0 {
+		m = AuthUserPass
 	}
 	if f.method >= 0 {
-		m = byte(f.method)
+		m = AuthMethod(f.method)
 	}
-	c.Write([]byte{version5, m})
-	if m == methodNoAcceptable {
+	c.Write([]byte{byte(Version5), byte(m)})
+	if m == AuthNoAcceptable {
 		return
 	}
-	if m == methodUserPass {
+	if m == AuthUserPass {
 		b := make([]byte, 2)
 		io.ReadFull(r, b)
 		u := make([]byte, b[1]+1)
 		io.ReadFull(r, u)
 		p := make([]byte, u[len(u)-1])
 		io.ReadFull(r, p)
-		c.Write([]byte{authVersion, f.authStatus})
+		c.Write([]byte{UserPassVersion, f.authStatus})
 		if f.authStatus != 0 {
 			return
 		}
@@ -142,10 +142,10 @@ func (f *fake) serve(c net.Conn) {
 		return
 	}
 	n := 4 + 6 - 5
-	switch req[3] {
-	case atypIPv6:
+	switch AddrType(req[3]) {
+	case AddrIPv6:
 		n = 4 + 18 - 5
-	case atypDomain:
+	case AddrDomain:
 		n = int(req[4]) + 2
 	}
 	if _, err := io.ReadFull(r, make([]byte, n)); err != nil {

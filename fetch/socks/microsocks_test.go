@@ -118,7 +118,7 @@ func TestMicrosocksFailures(t *testing.T) {
 		},
 		{
 			name: "closed target port", proxy: open, port: closed,
-			kind: KindReply, code: ReplyRefused,
+			kind: KindReply, code: byte(ReplyRefused),
 			msg: "socks5 proxy " + open.Address + " refused connect to 127.0.0.1:" + itoa(closed) + ": connection refused (SOCKS5 reply 0x05)",
 		},
 	}

@@ -22,28 +22,17 @@ const remoteNameMarker = "\x00remote-name"
 //   - every option is written in its long form (v2 refuses "-o a --output
 //     b" as two forms of one flag; curl takes both);
 //   - -O and --remote-name become an --output entry, in order with -o;
-//   - a command name (demo, ...) as the first argument ends the rewriting:
-//     the command parses its own options.
+//   - the word fetch as the first argument is dropped: sockfetch fetch URL
+//     is sockfetch URL (the fetch command is there for --help and
+//     completion);
+//   - another command name (demo, ...) as the first argument ends the
+//     rewriting: the command parses its own options.
 func normalizeArgs(args []string, app *cli.App) []string {
 	if len(args) == 0 {
 		return args
 	}
-	valued := map[string]bool{}
-	canon := map[string]string{} // every name and alias to the flag's name
-	for _, f := range app.Flags {
-		tv, _ := f.(interface{ TakesValue() bool })
-		for _, n := range f.Names() {
-			canon[n] = f.Names()[0]
-			valued[n] = tv != nil && tv.TakesValue()
-		}
-	}
-	commands := map[string]bool{}
-	for _, c := range app.Commands {
-		for _, n := range c.Names() {
-			commands[n] = true
-		}
-	}
-
+	names := namesOf(app)
+	canon, valued, commands := names.canon, names.valued, names.commands
 	out := []string{args[0]}
 	var pos []string
 	for i := 1; i < len(args); i++ {
@@ -53,6 +42,9 @@ func normalizeArgs(args []string, app *cli.App) []string {
 			pos = append(pos, args[i+1:]...)
 			i = len(args)
 		case a == "-" || !strings.HasPrefix(a, "-"):
+			if len(pos) == 0 && a == fetchCommandName {
+				continue
+			}
 			if len(pos) == 0 && commands[a] {
 				return append(out, args[i:]...)
 			}
@@ -75,32 +67,14 @@ func normalizeArgs(args []string, app *cli.App) []string {
 				i++
 			}
 		default:
-			group := a[1:]
-			for j, ch := range group {
-				name := string(ch)
-				c, ok := canon[name]
-				if !ok {
-					out = append(out, "-"+name) // cli reports it
-					break
-				}
-				if name == "O" {
-					out = append(out, "--output="+remoteNameMarker)
-					continue
-				}
-				if !valued[name] {
-					out = append(out, "--"+c)
-					continue
-				}
-				switch {
-				case j+len(name) < len(group):
-					out = append(out, "--"+c, group[j+len(name):])
-				case i+1 < len(args):
-					out = append(out, "--"+c, args[i+1])
-					i++
-				default:
-					out = append(out, "--"+c) // cli reports the missing value
-				}
-				break
+			var next *string
+			if i+1 < len(args) {
+				next = &args[i+1]
+			}
+			var tookNext bool
+			out, tookNext = names.shortGroup(out, a[1:], next)
+			if tookNext {
+				i++
 			}
 		}
 	}
@@ -109,4 +83,57 @@ func normalizeArgs(args []string, app *cli.App) []string {
 		out = append(out, pos...)
 	}
 	return out
+}
+
+// argNames are the app's names, as normalizeArgs reads them.
+type argNames struct {
+	canon    map[string]string // every flag name and alias to the flag's name
+	valued   map[string]bool   // the flag names that take a value
+	commands map[string]bool   // every command name and alias
+}
+
+func namesOf(app *cli.App) argNames {
+	n := argNames{canon: map[string]string{}, valued: map[string]bool{}, commands: map[string]bool{}}
+	for _, f := range app.Flags {
+		tv, _ := f.(interface{ TakesValue() bool })
+		for _, name := range f.Names() {
+			n.canon[name] = f.Names()[0]
+			n.valued[name] = tv != nil && tv.TakesValue()
+		}
+	}
+	for _, c := range app.Commands {
+		for _, name := range c.Names() {
+			n.commands[name] = true
+		}
+	}
+	return n
+}
+
+// shortGroup appends the long forms of the short options in group (-fsSL
+// without its dash) to out. The first that takes a value takes the rest of
+// the group, or else next (nil at the end of the line): tookNext says so.
+func (n argNames) shortGroup(out []string, group string, next *string) (_ []string, tookNext bool) {
+	for j, ch := range group {
+		name := string(ch)
+		c, ok := n.canon[name]
+		if !ok {
+			return append(out, "-"+name), false // cli reports it
+		}
+		if name == "O" {
+			out = append(out, "--output="+remoteNameMarker)
+			continue
+		}
+		if !n.valued[name] {
+			out = append(out, "--"+c)
+			continue
+		}
+		switch {
+		case j+len(name) < len(group):
+			return append(out, "--"+c, group[j+len(name):]), false
+		case next != nil:
+			return append(out, "--"+c, *next), true
+		}
+		return append(out, "--"+c), false // cli reports the missing value
+	}
+	return out, false
 }

@@ -3,8 +3,7 @@ package cli
 import (
 	"io"
 
-	"github.com/urfave/cli/v2"
-
+	"sockfetch/fetch"
 	"sockfetch/internal/progress"
 	"sockfetch/internal/term"
 )
@@ -20,10 +19,10 @@ type barRule struct {
 // transfer (-v, --explain, --trace % and --trace-ascii %), which a bar
 // redrawing its line would garble. -#/--progress-bar changes nothing: the
 // one bar is drawn whenever progress.Wanted allows it.
-func barRuleOf(c *cli.Context) barRule {
+func barRuleOf(o *options) barRule {
 	return barRule{
-		silent:  c.Bool("silent") || c.Bool("no-progress-meter"),
-		verbose: c.Bool("verbose") || c.Bool("explain") || c.String("trace") == "%" || c.String("trace-ascii") == "%",
+		silent:  o.output.silent || o.output.noProgress,
+		verbose: o.views.verbose || o.views.explain || o.views.trace == "%" || o.views.traceASCII == "%",
 	}
 }
 
@@ -32,7 +31,7 @@ func barRuleOf(c *cli.Context) barRule {
 // file). It returns nil, so that fetch asks nothing, when no bar can be
 // drawn whatever the body's size: stderr is not a terminal, or the command
 // line rules a bar out.
-func (a *app) progress(body io.Writer, dest string) func(total int64) *progress.Bar {
+func (a *app) progress(body io.Writer, dest string) func(total int64) fetch.Counter {
 	stderr := term.File(a.stderr)
 	if a.bar.silent || a.bar.verbose || !term.IsTerminal(stderr) {
 		return nil
@@ -41,9 +40,9 @@ func (a *app) progress(body io.Writer, dest string) func(total int64) *progress.
 	if dest == "-" {
 		dest = ""
 	}
-	return func(total int64) *progress.Bar {
+	return func(total int64) fetch.Counter {
 		if !progress.Wanted(stderr, out, total, a.bar.silent, a.bar.verbose) {
-			return nil
+			return nil // a nil Counter, not a nil *progress.Bar inside one
 		}
 		return progress.New(stderr, total, progress.Options{Description: dest})
 	}

@@ -79,7 +79,7 @@ func TestBinaryExitCodes(t *testing.T) {
 		{[]string{ok.URL, "-sS", "-o", "-"}, 0, "hello, world\n", ""},
 		{[]string{"-fsSL", nf.URL}, 22, "", "sockfetch: the requested URL returned error: 404\n"},
 		{[]string{nf.URL, "-fs"}, 22, "", ""},
-		{[]string{short.URL}, 18, "only 12 byte", "sockfetch: transfer closed with 88 bytes remaining\n"},
+		{[]string{short.URL}, 18, "only 12 byte", "sockfetch: transfer closed with 88 bytes remaining to read (12 of 100 bytes)\n"},
 		{[]string{fmt.Sprintf("http://127.0.0.1:%d/", closed)}, 7, "",
 			fmt.Sprintf("sockfetch: failed to connect to 127.0.0.1 port %d after N ms: connection refused\n", closed)},
 		{[]string{}, 2, "", "sockfetch: no URL specified\nhint: try 'sockfetch --help' for the options\n"},

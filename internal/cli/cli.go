@@ -113,19 +113,36 @@ func (a *app) cliApp() *cli.App {
 	}
 }
 
+// extraCommands returns the commands that live in their own files:
+// ip (ip.go), newnym (newnym.go) and parse (parse.go).
+func extraCommands(a *app) []*cli.Command {
+	cmds := []*cli.Command{ipCommand(a.restrict), newnymCommand(), parseCommand()}
+	for _, c := range moreCommands {
+		cmds = append(cmds, c(a))
+	}
+	return cmds
+}
+
+// moreCommands are commands that only some builds have: man (man.go),
+// left out of the release build.
+var moreCommands []func(*app) *cli.Command
+
 // versionText is what -V prints.
 func versionText() string {
 	return fmt.Sprintf("sockfetch %s (%s %s/%s)\nProtocols: http https\nFeatures: SOCKS5 socks5h Tor TLS gzip deflate explain trace\n",
 		version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
-// usageError is a bad command line (exit 2).
+// usageError is a bad command line: its kind is fetch.ErrUsage (exit 2).
 type usageError struct {
 	msg  string
 	hint string
 }
 
 func (e *usageError) Error() string { return e.msg }
+
+// Unwrap returns the error's kind, for exitCode.
+func (e *usageError) Unwrap() error { return fetch.ErrUsage }
 
 func usageErr(format string, args ...any) *usageError {
 	return &usageError{msg: fmt.Sprintf(format, args...), hint: "try 'sockfetch --help' for the options"}

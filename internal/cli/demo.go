@@ -30,30 +30,26 @@ func (a *app) demoCommand() *cli.Command {
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show curl's -v view instead of --explain"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours"},
 		},
-		Action: func(c *cli.Context) error {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				return fmt.Errorf("demo: cannot listen on 127.0.0.1: %w", err)
-			}
-			defer ln.Close()
-			go serveDemo(ln, c.Bool("chunked"))
-			view := "--explain"
-			if c.Bool("verbose") {
-				view = "--verbose"
-			}
-			args := []string{"sockfetch", view, "http://" + ln.Addr().String() + "/hello.html"}
-			if c.Bool("no-color") {
-				args = append(args, "--no-color")
-			}
-			inner := &app{System: a.System}
-			ia := inner.cliApp()
-			if err := ia.Run(normalizeArgs(args, ia)); err != nil {
-				return err
-			}
-			a.code = inner.code
-			return nil
-		},
+		Action: a.demoAction,
 	}
+}
+
+// demoAction serves the demo page on a loopback port and fetches it as
+// `sockfetch --explain URL` would (-v: `sockfetch --verbose URL`).
+func (a *app) demoAction(c *cli.Context) error {
+	chunked, verbose, noColor := c.Bool("chunked"), c.Bool("verbose"), c.Bool("no-color")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo: cannot listen on 127.0.0.1: %w", err)
+	}
+	defer ln.Close()
+	go serveDemo(ln, chunked)
+	o := options{
+		urls:   []string{"http://" + ln.Addr().String() + "/hello.html"},
+		limits: limitOptions{maxRedirs: defaultMaxRedirs},
+		views:  viewOptions{verbose: verbose, explain: !verbose, noColor: noColor},
+	}
+	return a.fetch(&o)
 }
 
 // serveDemo answers every connection on ln with demoPage.

@@ -3,25 +3,33 @@ package cli
 import (
 	"errors"
 
-	"github.com/urfave/cli/v2"
-
 	"sockfetch/fetch"
 )
 
-// exitCodes maps fetch's errors to curl's exit codes. It is the only place
-// where exit codes are decided.
+// The CLI's own error kinds, for outcomes that are not a transfer's. Like
+// fetch's sentinels, they are the Kind of a *fetch.Error (or wrapped) and
+// map to an exit status in exitCodes.
+var (
+	errNotAnonymous = errors.New("not anonymous") // ip: the check answered, but the path is not anonymous
+	errLoginDenied  = errors.New("login denied")  // newnym: Tor's control port refused the authentication, or it cannot be done
+	errInterrupted  = errors.New("interrupted")   // Ctrl-C or SIGTERM
+)
+
+// exitCodes maps every error kind to its exit status: curl's where curl has
+// one. It is the only place where exit codes are decided.
 var exitCodes = []struct {
 	err  error
 	code int
 }{
 	{fetch.ErrUnsupportedScheme, 1},
-	{fetch.ErrUsage, 2},
+	{fetch.ErrUsage, 2}, // *usageError too: a bad command line
 	{fetch.ErrLock, 2},
 	{fetch.ErrBadURL, 3},
 	{fetch.ErrProxyResolve, 5},
 	{fetch.ErrResolve, 6},
 	{fetch.ErrConnect, 7},
 	{fetch.ErrMalformed, 8},
+	{errNotAnonymous, 10},
 	{fetch.ErrPartial, 18},
 	{fetch.ErrHTTPStatus, 22},
 	{fetch.ErrWrite, 23},
@@ -35,18 +43,17 @@ var exitCodes = []struct {
 	{fetch.ErrCertificate, 60},
 	{fetch.ErrDecode, 61},
 	{fetch.ErrFileSize, 63},
+	{errLoginDenied, 67}, // curl: login denied
 	{fetch.ErrProxy, 97},
+	{errInterrupted, 130}, // as a shell reports a process killed by SIGINT
 }
 
-// exitCode returns the exit status for err: 0 for nil, 2 for a bad command
-// line, curl's code for a fetch error.
+// exitCode returns the exit status for err: 0 for nil, the table's code
+// for its kind, and 2 for an error of no kind (urfave/cli's own are about
+// the command line).
 func exitCode(err error) int {
 	if err == nil {
 		return 0
-	}
-	var ue *usageError
-	if errors.As(err, &ue) {
-		return 2
 	}
 	var fe *fetch.Error
 	if errors.As(err, &fe) {
@@ -61,9 +68,5 @@ func exitCode(err error) int {
 			return e.code
 		}
 	}
-	var ec cli.ExitCoder // commands with their own codes (newnym, parse, ip)
-	if errors.As(err, &ec) {
-		return ec.ExitCode()
-	}
-	return 2 // cli's own errors are about the command line
+	return 2
 }

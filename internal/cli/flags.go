@@ -35,7 +35,7 @@ func flags() []cli.Flag {
 
 		// Redirects, limits, timeouts.
 		&cli.BoolFlag{Name: "location", Aliases: []string{"L"}, Usage: "follow redirects"},
-		&cli.IntFlag{Name: "max-redirs", Value: 10, Usage: "follow at most `N` redirects (-1: no limit)"},
+		&cli.IntFlag{Name: "max-redirs", Value: defaultMaxRedirs, Usage: "follow at most `N` redirects (-1: no limit)"},
 		&cli.StringFlag{Name: "max-time", Aliases: []string{"m"}, Usage: "give up after `SECONDS` in all (decimals allowed)"},
 		&cli.StringFlag{Name: "connect-timeout", Usage: "give up connecting (TCP, SOCKS, TLS) after `SECONDS`"},
 		&cli.StringFlag{Name: "max-filesize", Usage: "refuse bodies larger than `BYTES` (suffixes k, M, G)"},
@@ -65,4 +65,55 @@ func flags() []cli.Flag {
 
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 	}
+}
+
+// urfave/cli v2 computes a flag's names with a regular expression on every
+// call of Names, and it calls Names thousands of times per run (IsSet walks
+// every flag for every name): a fifth of sockfetch's start-up
+// (BENCHMARKS.md). These wrappers answer Names from a slice made once.
+
+type boolFlag struct {
+	*cli.BoolFlag
+	names []string
+}
+
+func (f *boolFlag) Names() []string { return f.names }
+
+type stringFlag struct {
+	*cli.StringFlag
+	names []string
+}
+
+func (f *stringFlag) Names() []string { return f.names }
+
+type stringSliceFlag struct {
+	*cli.StringSliceFlag
+	names []string
+}
+
+func (f *stringSliceFlag) Names() []string { return f.names }
+
+type intFlag struct {
+	*cli.IntFlag
+	names []string
+}
+
+func (f *intFlag) Names() []string { return f.names }
+
+// cheapNames wraps each flag whose kind has a wrapper.
+func cheapNames(flags []cli.Flag) []cli.Flag {
+	for i, f := range flags {
+		names := f.Names()
+		switch x := f.(type) {
+		case *cli.BoolFlag:
+			flags[i] = &boolFlag{x, names}
+		case *cli.StringFlag:
+			flags[i] = &stringFlag{x, names}
+		case *cli.StringSliceFlag:
+			flags[i] = &stringSliceFlag{x, names}
+		case *cli.IntFlag:
+			flags[i] = &intFlag{x, names}
+		}
+	}
+	return flags
 }

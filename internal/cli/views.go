@@ -3,17 +3,15 @@ package cli
 import (
 	"io"
 
-	"github.com/urfave/cli/v2"
-
 	"sockfetch/explain"
-	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/internal/term"
 )
 
 // views are the observers of the fetch events asked for on the command
 // line: -v, --explain, --trace and --trace-ascii.
 type views struct {
-	verbose *verbose
+	verbose *explain.Verbose
 	explain func() *explain.View // a fresh view per URL
 	view    *explain.View
 	traces  []*explain.Trace
@@ -21,20 +19,20 @@ type views struct {
 }
 
 // openViews opens the views asked for.
-func (a *app) openViews(c *cli.Context) (*views, error) {
+func (a *app) openViews(vo *viewOptions) (*views, error) {
 	v := &views{}
-	if c.Bool("verbose") {
-		v.verbose = &verbose{w: a.stderr, color: term.Color(a.stderr, a.getenv, c.Bool("no-color"))}
+	if vo.verbose {
+		v.verbose = explain.NewVerbose(a.stderr, term.Color(a.stderr, a.getenv, vo.noColor))
 	}
-	if c.Bool("explain") {
-		o := explainOptions(a.stderr, a.getenv, c.Bool("no-color"))
+	if vo.explain {
+		o := explainOptions(a.stderr, a.getenv, vo.noColor)
 		v.explain = func() *explain.View { return explain.New(a.stderr, o) }
 	}
 	for _, t := range []struct {
-		flag  string
+		name  string
 		ascii bool
-	}{{"trace", false}, {"trace-ascii", true}} {
-		name := c.String(t.flag)
+	}{{vo.trace, false}, {vo.traceASCII, true}} {
+		name := t.name
 		if name == "" {
 			continue
 		}
@@ -43,7 +41,7 @@ func (a *app) openViews(c *cli.Context) (*views, error) {
 			v.close()
 			return nil, err
 		}
-		tr := explain.NewTrace(w, t.ascii, c.Bool("trace-time"))
+		tr := explain.NewTrace(w, t.ascii, vo.traceTime)
 		v.traces = append(v.traces, tr)
 		v.closers = append(v.closers, func() { tr.Close(); closeFn() })
 	}
@@ -63,10 +61,10 @@ func explainOptions(w io.Writer, getenv func(string) string, noColor bool) expla
 
 // observer returns the function to give fetch for the next URL, or nil when
 // nothing observes (so that fetch records nothing).
-func (v *views) observer() func(fetch.Event) {
-	var obs []func(fetch.Event)
+func (v *views) observer() func(fetchtrace.Event) {
+	var obs []func(fetchtrace.Event)
 	if v.verbose != nil {
-		obs = append(obs, v.verbose.observe)
+		obs = append(obs, v.verbose.Observe)
 	}
 	if v.explain != nil {
 		v.view = v.explain()
@@ -81,7 +79,7 @@ func (v *views) observer() func(fetch.Event) {
 	case 1:
 		return obs[0]
 	}
-	return func(e fetch.Event) {
+	return func(e fetchtrace.Event) {
 		for _, o := range obs {
 			o(e)
 		}

@@ -197,6 +197,12 @@ func Copy(dst io.Writer, src io.Reader, n int64, b *Bar) (int64, error) {
 	return written, nil
 }
 
+// Copy is Copy(dst, src, n, b): a *Bar copies a body spliced from socket to
+// file itself, so that fetch.Counter's users keep the splice.
+func (b *Bar) Copy(dst io.Writer, src io.Reader, n int64) (int64, error) {
+	return Copy(dst, src, n, b)
+}
+
 // Piece sizes for Copy: about Interval's worth of bytes, within these.
 const (
 	minPiece = 16 << 10

@@ -45,16 +45,15 @@ func runParse(t *testing.T, stdin io.Reader, stdout io.Writer, args ...string) p
 	err := app.Run(append([]string{"sockfetch", "parse"}, args...))
 	r := parseRun{stdout: out.String(), code: 0}
 	if err != nil {
-		r.code = 2
-		var ec cli.ExitCoder
-		if errors.As(err, &ec) {
-			r.code = ec.ExitCode()
-		}
+		r.code = exitCode(err)
 		errOut.WriteString("sockfetch: " + err.Error() + "\n")
 	}
 	r.stderr = errOut.String()
 	return r
 }
+
+// rawFixtures holds the responses the parse tests read: rawhttp's own.
+var rawFixtures = filepath.Join("..", "..", "rawhttp", "testdata", "responses")
 
 // goldenParse compares got with testdata/parse/name, or rewrites it with
 // -update.
@@ -89,11 +88,11 @@ func goldenParse(t *testing.T, name string, got string) {
 	}
 }
 
-// parseCases are fixtures copied from rawhttp/testdata/responses, CR LF
-// kept, each with what the user sees besides the golden standard output.
+// parseCases are fixtures of rawhttp/testdata/responses, read where they
+// are, each with what the user sees besides the golden standard output.
 var parseCases = []struct {
 	name   string // golden file: testdata/parse/name.golden
-	file   string // input: testdata/parse/file.http
+	file   string // input: rawhttp/testdata/responses/file.http
 	method string // --method, "" for none (GET)
 	code   int
 	stderr string // after "sockfetch: "; "" for none
@@ -131,7 +130,7 @@ var parseCases = []struct {
 func TestParseGolden(t *testing.T) {
 	for _, tt := range parseCases {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join("testdata", "parse", tt.file+".http")
+			path := filepath.Join(rawFixtures, tt.file+".http")
 			raw, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -199,7 +198,7 @@ func TestParseOutput(t *testing.T) {
 			if existing {
 				os.WriteFile(out, []byte("old"), 0o644)
 			}
-			r := runParse(t, nil, nil, "-o", out, filepath.Join("testdata", "parse", tt.file+".http"))
+			r := runParse(t, nil, nil, "-o", out, filepath.Join(rawFixtures, tt.file+".http"))
 			want := tt.body
 			if tt.code != 0 && existing {
 				want = "old"
@@ -225,7 +224,7 @@ func TestParseOutput(t *testing.T) {
 // -o file that cannot be written, and a bad command line.
 func TestParseProblems(t *testing.T) {
 	dir := t.TempDir()
-	good := filepath.Join("testdata", "parse", "cl-basic.http")
+	good := filepath.Join(rawFixtures, "cl-basic.http")
 	missing := filepath.Join(dir, "missing.http")
 	tests := []struct {
 		name   string

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -32,14 +31,15 @@ func (r newnymResult) String() string {
 }
 
 // runNewnym runs `sockfetch newnym args...` in an app of its own and
-// prints a failure as the app does: "sockfetch: " and the error.
+// prints a failure as the app does: "sockfetch: " and the error, then its
+// hint.
 func runNewnym(t *testing.T, stdin io.Reader, args ...string) newnymResult {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
-	app := &cli.App{
+	ca := &cli.App{
 		Name:           "sockfetch",
 		Reader:         stdin,
 		Writer:         &stdout,
@@ -47,15 +47,10 @@ func runNewnym(t *testing.T, stdin io.Reader, args ...string) newnymResult {
 		Commands:       []*cli.Command{newnymCommand()},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
-	err := app.Run(append([]string{"sockfetch", "newnym", "-m", "20"}, args...))
-	r := newnymResult{stdout: stdout.String(), code: 0}
+	err := ca.Run(append([]string{"sockfetch", "newnym", "-m", "20"}, args...))
+	r := newnymResult{stdout: stdout.String(), code: exitCode(err)}
 	if err != nil {
-		fmt.Fprintf(&stderr, "sockfetch: %v\n", err)
-		var ec cli.ExitCoder
-		if !errors.As(err, &ec) {
-			t.Fatalf("error %v is not a cli.ExitCoder", err)
-		}
-		r.code = ec.ExitCode()
+		(&app{System: &System{stderr: &stderr}}).fail(err)
 	}
 	r.stderr = stderr.String()
 	return r
@@ -122,9 +117,9 @@ func TestNewnymDefaultAddresses(t *testing.T) {
 }
 
 func TestNewnymControlSocketPermission(t *testing.T) {
-	e := &newnymError{hint: groupHint(t.TempDir(), "use the control socket")}
-	if !strings.Contains(e.hint, "only members of group ") || !strings.Contains(e.hint, "sudo usermod -aG ") {
-		t.Errorf("hint %q", e.hint)
+	hint := groupHint(t.TempDir(), "use the control socket")
+	if !strings.Contains(hint, "only members of group ") || !strings.Contains(hint, "sudo usermod -aG ") {
+		t.Errorf("hint %q", hint)
 	}
 }
 
@@ -180,11 +175,11 @@ func TestNewnymCookieWords(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "control.authcookie")
 	os.WriteFile(path, bytes.Repeat([]byte{1}, 32), 0o640)
 	e := cookieError(&torctl.CookieError{Path: path, Err: fs.ErrPermission})
-	if e.code != 26 {
-		t.Errorf("exit %d, want 26", e.code)
+	if code := exitCode(e); code != 26 {
+		t.Errorf("exit %d, want 26", code)
 	}
 	want := "cannot read Tor's cookie file " + path + ": permission denied\nhint: only group "
-	if got := e.Error(); !strings.HasPrefix(got, want) || !strings.Contains(got, "sudo usermod -aG ") || !strings.HasSuffix(got, "and log in again") {
+	if got := e.Error() + "\nhint: " + hint(e); !strings.HasPrefix(got, want) || !strings.Contains(got, "sudo usermod -aG ") || !strings.HasSuffix(got, "and log in again") {
 		t.Errorf("message\n%s\nwant it to start with\n%s\nand say how to join the group", got, want)
 	}
 }

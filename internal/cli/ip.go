@@ -13,7 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/fetch"
-	"sockfetch/fetch/socks"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/rawhttp"
 )
 
@@ -24,11 +24,6 @@ const DefaultCheckURL = "https://check.torproject.org/api/ip"
 // maxCheckBody bounds the check endpoint's answer; the real one is about
 // 40 bytes.
 const maxCheckBody = 64 << 10
-
-// exitNotAnonymous is the exit code of `sockfetch ip` when the check answered
-// but the path is not anonymous: the endpoint does not see a Tor exit, or it
-// sees the same address through Tor as directly.
-const exitNotAnonymous = 10
 
 // ipOptions are the flags of `sockfetch ip`.
 type ipOptions struct {
@@ -52,8 +47,10 @@ type ipOptions struct {
 
 // ipCommand is `sockfetch ip`: which address the world sees through Tor.
 // Its action returns fetch's errors unchanged (the app maps them to exit
-// codes as for a fetch), a *usageError for a bad command line, and a
-// cli.ExitCoder with code 10 when the path is not anonymous. Every message
+// codes as for a fetch), a *usageError for a bad command line, and an
+// error of kind errNotAnonymous (exit 10) when the path is not anonymous:
+// the endpoint does not see a Tor exit, or it sees the same address through
+// Tor as directly. Every message
 // is one line for the app to print after "sockfetch: ". restrict applies
 // the kernel lock (nil: netlock.Restrict).
 func ipCommand(restrict restrictFunc) *cli.Command {
@@ -85,37 +82,40 @@ func ipCommand(restrict restrictFunc) *cli.Command {
 			&cli.BoolFlag{Name: "insecure", Aliases: []string{"k"}, Usage: "do not verify the check endpoint's certificate"},
 			&cli.StringFlag{Name: "cacert", Usage: "trust the CA certificates in `FILE` for the check endpoint"},
 		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return ipUsage("ip: unexpected argument %q (the endpoint is given with --check-url)", c.Args().First())
-			}
-			maxTime, err := seconds(c, "max-time")
-			if err != nil {
-				return err
-			}
-			connectTimeout, err := seconds(c, "connect-timeout")
-			if err != nil {
-				return err
-			}
-			o := ipOptions{
-				torAddr:        c.String("tor-addr"),
-				proxy:          c.String("proxy"),
-				checkURL:       c.String("check-url"),
-				direct:         c.Bool("direct"),
-				json:           c.Bool("json"),
-				newCircuit:     c.Bool("new-circuit"),
-				repeat:         c.Int("repeat"),
-				verbose:        c.Bool("verbose"),
-				lock:           lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
-				restrict:       restrict,
-				maxTime:        maxTime,
-				connectTimeout: connectTimeout,
-				insecure:       c.Bool("insecure"),
-				caCert:         c.String("cacert"),
-			}
-			return runIP(c.Context, o, c.App.Writer, c.App.ErrWriter)
-		},
+		Action: func(c *cli.Context) error { return ipAction(c, restrict) },
 	}
+}
+
+// ipAction reads the ip command's flags and runs the checks.
+func ipAction(c *cli.Context, restrict restrictFunc) error {
+	if c.NArg() > 0 {
+		return ipUsage("ip: unexpected argument %q (the endpoint is given with --check-url)", c.Args().First())
+	}
+	maxTime, err := parseSeconds("max-time", c.String("max-time"))
+	if err != nil {
+		return err
+	}
+	connectTimeout, err := parseSeconds("connect-timeout", c.String("connect-timeout"))
+	if err != nil {
+		return err
+	}
+	o := ipOptions{
+		torAddr:        c.String("tor-addr"),
+		proxy:          c.String("proxy"),
+		checkURL:       c.String("check-url"),
+		direct:         c.Bool("direct"),
+		json:           c.Bool("json"),
+		newCircuit:     c.Bool("new-circuit"),
+		repeat:         c.Int("repeat"),
+		verbose:        c.Bool("verbose"),
+		lock:           lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
+		restrict:       restrict,
+		maxTime:        maxTime,
+		connectTimeout: connectTimeout,
+		insecure:       c.Bool("insecure"),
+		caCert:         c.String("cacert"),
+	}
+	return runIP(c.Context, o, c.App.Writer, c.App.ErrWriter)
 }
 
 // ipUsage is a command-line mistake: exit 2.
@@ -155,34 +155,10 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 	if o.repeat < 1 {
 		return ipUsage("ip: --repeat must be at least 1, not %d", o.repeat)
 	}
-	if o.proxy != "" && o.torAddr != "" {
-		return ipUsage("ip: give --tor-addr or -x, not both")
-	}
-	tor := &fetch.Dialer{NewCircuit: o.newCircuit || o.repeat > 1}
-	if o.proxy != "" {
-		p, err := fetch.ParseProxy(o.proxy, "-x")
-		if err != nil {
-			return err
-		}
-		if !p.RemoteDNS {
-			return ipUsage("ip: -x %s would resolve the check endpoint's name here; use socks5h://%s", o.proxy, p.Addr())
-		}
-		tor.Proxy = &fetch.ProxySettings{Flag: o.proxy}
-	} else {
-		tor.Tor = &fetch.Tor{Addr: o.torAddr, Env: os.Getenv("SOCKFETCH_TOR_ADDR")}
-		if _, _, err := socks.TorAddrs(tor.Tor.Addr, tor.Tor.Env); err != nil {
-			return ipUsage("%v", err)
-		}
-	}
-	// The lock comes with the first connection through Tor (or the proxy),
-	// after the direct check, if any: from there on every connection goes
-	// to Tor, so the kernel may hold the process to it.
-	lock, err := kernelLock(o.lock, tor.Tor != nil, o.proxy, o.restrict)
+	tor, err := ipDialer(o)
 	if err != nil {
-		return ipUsage("ip: %v", err)
+		return err
 	}
-	tor.Lock = lock
-
 	var direct *ipAnswer
 	if o.direct {
 		a, err := checkIP(ctx, o, &fetch.Dialer{}, nil)
@@ -191,18 +167,9 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 		}
 		direct = &a
 	}
-	var observe func(fetch.Event)
+	var observe func(fetchtrace.Event)
 	if o.verbose {
-		lockShown := false // every check reports the lock; say it once
-		observe = func(e fetch.Event) {
-			switch {
-			case e.Kind == fetch.EvLock && !lockShown:
-				lockShown = true
-				fmt.Fprintf(stderr, "* %s\n", e.Info)
-			case e.Kind == fetch.EvInfo:
-				fmt.Fprintf(stderr, "* %s\n", e.Info)
-			}
-		}
+		observe = ipObserver(stderr)
 	}
 
 	anonymous := true
@@ -237,13 +204,62 @@ func runIP(ctx context.Context, o ipOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	if !anonymous {
-		return cli.Exit("ip: the check answered, but this path is not anonymous", exitNotAnonymous)
+		return &fetch.Error{Kind: errNotAnonymous, Msg: "ip: the check answered, but this path is not anonymous"}
 	}
 	return nil
 }
 
+// ipDialer is the dialer of the checks through Tor or the -x proxy.
+func ipDialer(o ipOptions) (*fetch.Dialer, error) {
+	if o.proxy != "" && o.torAddr != "" {
+		return nil, ipUsage("ip: give --tor-addr or -x, not both")
+	}
+	tor := &fetch.Dialer{NewCircuit: o.newCircuit || o.repeat > 1}
+	if o.proxy != "" {
+		p, err := fetch.ParseProxy(o.proxy, "-x")
+		if err != nil {
+			return nil, err
+		}
+		if !p.RemoteDNS {
+			return nil, ipUsage("ip: -x %s would resolve the check endpoint's name here; use socks5h://%s", o.proxy, p.Addr())
+		}
+		tor.Proxy = &fetch.ProxySettings{Flag: o.proxy}
+	} else {
+		tor.Tor = &fetch.Tor{Addr: o.torAddr, Env: os.Getenv("SOCKFETCH_TOR_ADDR")}
+		if err := tor.Tor.Check(); err != nil {
+			return nil, ipUsage("%v", err) // the same words: the error's Msg
+		}
+	}
+	// The lock comes with the first connection through Tor (or the proxy),
+	// after the direct check, if any: from there on every connection goes
+	// to Tor, so the kernel may hold the process to it.
+	lock, err := kernelLock(o.lock, tor.Tor != nil, o.proxy, o.restrict)
+	if err != nil {
+		return nil, ipUsage("ip: %v", err)
+	}
+	tor.Lock = lock
+	return tor, nil
+}
+
+// ipObserver writes -v's lines to stderr: what fetch says it does, and the
+// kernel lock once (every check reports it).
+func ipObserver(stderr io.Writer) func(fetchtrace.Event) {
+	lockShown := false // every check reports the lock; say it once
+	return func(e fetchtrace.Event) {
+		switch {
+		case e.Kind == fetchtrace.EvLock && !lockShown:
+			lockShown = true
+			fmt.Fprintf(stderr, "* %s\n", e.Info)
+		case e.Kind == fetchtrace.EvInfo:
+			fmt.Fprintf(stderr, "* %s\n", e.Info)
+		case e.Kind == fetchtrace.EvDial:
+			fmt.Fprintf(stderr, "* trying %s\n", e.Dialled())
+		}
+	}
+}
+
 // checkIP fetches the check endpoint through d and reads its answer.
-func checkIP(ctx context.Context, o ipOptions, d *fetch.Dialer, observe func(fetch.Event)) (ipAnswer, error) {
+func checkIP(ctx context.Context, o ipOptions, d *fetch.Dialer, observe func(fetchtrace.Event)) (ipAnswer, error) {
 	var body bytes.Buffer
 	req := &fetch.Request{
 		URL:            o.checkURL,

@@ -34,10 +34,6 @@ type ipRun struct {
 
 // code is the exit status the user sees.
 func (r ipRun) code() int {
-	var ec cli.ExitCoder
-	if errors.As(r.err, &ec) {
-		return ec.ExitCode()
-	}
 	return exitCode(r.err)
 }
 

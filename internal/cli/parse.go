@@ -17,17 +17,6 @@ import (
 	"sockfetch/rawhttp"
 )
 
-// Exit codes of `sockfetch parse`, the same as a fetch's for the same
-// problem (curl's numbers).
-const (
-	parseExitUsage     = 2
-	parseExitMalformed = 8  // CURLE_WEIRD_SERVER_REPLY
-	parseExitPartial   = 18 // CURLE_PARTIAL_FILE
-	parseExitWrite     = 23 // CURLE_WRITE_ERROR
-	parseExitRead      = 26 // CURLE_READ_ERROR
-	parseExitEmpty     = 52 // CURLE_GOT_NOTHING
-)
-
 // maxKept is how much of the input parse keeps in memory to show a rejected
 // line with a caret under the bad byte. Past it, the view shows the bytes
 // the error itself kept (rawhttp.ProtocolError.Near), so a capture of any
@@ -63,8 +52,9 @@ or passes a size limit; 18 its body is cut short; 52 the input is empty;
 
 // parseCommand is `sockfetch parse [FILE|-]`: it feeds raw response bytes
 // to rawhttp offline and writes the explained view (explain.ParseView) to
-// the app's Writer. Its action returns a cli.ExitCoder whose message is one
-// line for the app to print after "sockfetch: ".
+// the app's Writer. Its action returns errors of the kinds a fetch would
+// have for the same problem (so the same exit codes), each a one-line
+// message for the app to print after "sockfetch: ".
 func parseCommand() *cli.Command {
 	return &cli.Command{
 		Name:        "parse",
@@ -84,35 +74,35 @@ func parseCommand() *cli.Command {
 // parseAction runs `sockfetch parse`.
 func parseAction(c *cli.Context) error {
 	if c.NArg() > 1 {
-		return cli.Exit(fmt.Sprintf("parse: one FILE at most, and options go before it (got %s)", strings.Join(c.Args().Slice(), " ")), parseExitUsage)
+		return parseUsage(fmt.Sprintf("parse: one FILE at most, and options go before it (got %s)", strings.Join(c.Args().Slice(), " ")))
 	}
-	method := c.String("method")
+	method, output, noColor := c.String("method"), c.String("output"), c.Bool("no-color")
 	if err := parseCheckMethod(method); err != nil {
-		return cli.Exit("parse: --method: "+err.Error(), parseExitUsage)
+		return parseUsage("parse: --method: " + err.Error())
 	}
-	if c.String("output") == "-" {
-		return cli.Exit("parse: -o -: the explanation goes to standard output; name a file for the body", parseExitUsage)
+	if output == "-" {
+		return parseUsage("parse: -o -: the explanation goes to standard output; name a file for the body")
 	}
 
 	name := c.Args().First()
 	in, inName, closeIn, err := openParseInput(c, name)
 	if err != nil {
-		return cli.Exit(fmt.Sprintf("cannot read %s: %v", inName, err), parseExitRead)
+		return parseErr(fetch.ErrReadFile, fmt.Sprintf("cannot read %s: %v", inName, err))
 	}
 	defer closeIn()
 
 	var body io.Writer = io.Discard
 	var out *fetch.OutputFile
-	if path := c.String("output"); path != "" {
-		out, err = fetch.CreateOutput(path)
+	if output != "" {
+		out, err = fetch.CreateOutput(output)
 		if err != nil {
-			return cli.Exit(fmt.Sprintf("cannot write %s: %v", path, pathReason(err)), parseExitWrite)
+			return parseErr(fetch.ErrWrite, fmt.Sprintf("cannot write %s: %v", output, pathReason(err)))
 		}
 		body = out.File()
 	}
 
 	w := c.App.Writer
-	res := parseResponse(w, explainOptions(w, os.Getenv, c.Bool("no-color")), in, method, body)
+	res := parseResponse(w, explainOptions(w, os.Getenv, noColor), in, method, body)
 	if out != nil {
 		// Never a file that looks complete but is not.
 		if res.err == nil && res.readErr == nil && res.writeErr == nil {
@@ -125,14 +115,20 @@ func parseAction(c *cli.Context) error {
 	}
 	switch {
 	case res.writeErr != nil:
-		return cli.Exit(fmt.Sprintf("cannot write %s: %v", c.String("output"), pathReason(res.writeErr)), parseExitWrite)
+		return parseErr(fetch.ErrWrite, fmt.Sprintf("cannot write %s: %v", output, pathReason(res.writeErr)))
 	case res.readErr != nil:
-		return cli.Exit(fmt.Sprintf("cannot read %s: %v", inName, pathReason(res.readErr)), parseExitRead)
+		return parseErr(fetch.ErrReadFile, fmt.Sprintf("cannot read %s: %v", inName, pathReason(res.readErr)))
 	case res.err != nil:
 		return parseExit(inName, res.err)
 	}
 	return nil
 }
+
+// parseUsage is a bad parse command line (exit 2, as for any).
+func parseUsage(msg string) error { return &usageError{msg: msg} }
+
+// parseErr is a failure of kind, a fetch sentinel, worded msg.
+func parseErr(kind error, msg string) error { return &fetch.Error{Kind: kind, Msg: msg} }
 
 // parseCheckMethod accepts a method token (RFC 9110 §9.1). Methods are
 // case-sensitive, so "head" is not HEAD: say so rather than guess.
@@ -140,10 +136,8 @@ func parseCheckMethod(m string) error {
 	if m == "" {
 		return errors.New("empty method")
 	}
-	for i := 0; i < len(m); i++ {
-		if !isMethodChar(m[i]) {
-			return fmt.Errorf("%q is not a method name", m)
-		}
+	if !rawhttp.IsToken(m) {
+		return fmt.Errorf("%q is not a method name", m)
 	}
 	for _, known := range []string{"HEAD", "CONNECT", "GET"} {
 		if m != known && strings.EqualFold(m, known) {
@@ -151,10 +145,6 @@ func parseCheckMethod(m string) error {
 		}
 	}
 	return nil
-}
-
-func isMethodChar(c byte) bool {
-	return c > ' ' && c < 0x7f && !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
 }
 
 // openParseInput opens FILE, or standard input for "" and "-". It returns
@@ -260,13 +250,13 @@ func parseExit(inName string, err error) error {
 	var pe *rawhttp.ProtocolError
 	switch {
 	case !errors.As(err, &pe):
-		return cli.Exit(fmt.Sprintf("%s: %v", inName, err), parseExitMalformed)
+		return parseErr(fetch.ErrMalformed, fmt.Sprintf("%s: %v", inName, err))
 	case errors.Is(err, rawhttp.ErrEmpty):
-		return cli.Exit(fmt.Sprintf("%s: empty input: not one byte of a response", inName), parseExitEmpty)
+		return parseErr(fetch.ErrEmptyReply, fmt.Sprintf("%s: empty input: not one byte of a response", inName))
 	case errors.Is(err, rawhttp.ErrTruncated) && pe.InBody:
-		return cli.Exit(fmt.Sprintf("%s: body cut short at byte %d: %s", inName, pe.Offset, pe.Msg), parseExitPartial)
+		return parseErr(fetch.ErrPartial, fmt.Sprintf("%s: body cut short at byte %d: %s", inName, pe.Offset, pe.Msg))
 	}
-	return cli.Exit(fmt.Sprintf("%s: response rejected at byte %d: %s", inName, pe.Offset, pe.Msg), parseExitMalformed)
+	return parseErr(fetch.ErrMalformed, fmt.Sprintf("%s: response rejected at byte %d: %s", inName, pe.Offset, pe.Msg))
 }
 
 // parsePlural returns "1 one" or "n many", such as "1 more byte" or

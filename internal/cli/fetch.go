@@ -1,0 +1,308 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"sockfetch/fetch"
+	"sockfetch/rawhttp"
+)
+
+// torUserAgent is the User-Agent under --tor: the same for every sockfetch
+// version, so that the version does not split Tor users into smaller groups.
+const torUserAgent = "sockfetch"
+
+// fetchCommand is `sockfetch fetch [options] URL...`, the same as
+// `sockfetch [options] URL...`: fetching is what sockfetch does when no
+// command is named, and the command gives it a line of its own in --help
+// beside the others. It never runs: normalizeArgs drops the word fetch,
+// and the app's own action fetches. For completion, it takes the app's
+// options.
+func (a *app) fetchCommand() *cli.Command {
+	return &cli.Command{
+		Name:            fetchCommandName,
+		Usage:           "fetch URLs as curl does (the default: sockfetch URL is sockfetch fetch URL)",
+		UsageText:       "sockfetch [fetch] [options] URL...",
+		SkipFlagParsing: true, // the app's own flags and curl's rewriting apply
+		HideHelp:        true,
+	}
+}
+
+// fetchCommandName is the fetch command's name, which normalizeArgs drops.
+const fetchCommandName = "fetch"
+
+// fetchAction is the app's action: it reads the fetch options and fetches.
+// A flag value that does not parse is reported after -V has printed the
+// version and after the check for a URL.
+func (a *app) fetchAction(c *cli.Context) error {
+	o, err := readOptions(c)
+	a.silent = o.output.silent && !o.output.showError
+	switch {
+	case o.version:
+		fmt.Fprint(a.stdout, versionText())
+		return nil
+	case len(o.urls) == 0:
+		return usageErr("no URL specified")
+	case err != nil:
+		return err
+	}
+	return a.fetch(&o)
+}
+
+// fetch fetches each URL of o in order, as curl: a failed URL does not stop
+// the next, and the exit status is the last URL's.
+func (a *app) fetch(o *options) error {
+	a.bar = barRuleOf(o)
+	req, err := a.request(o)
+	if err != nil {
+		return err
+	}
+	views, err := a.openViews(&o.views)
+	if err != nil {
+		return err
+	}
+	defer views.close()
+
+	var headers io.Writer
+	if d := o.output.dumpHeader; d != "" {
+		w, closeFn, err := a.openAux(d)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		headers = w
+	}
+	wf, err := a.writeOutFormat(o.output.writeOut)
+	if err != nil {
+		return err
+	}
+	outputs := o.output.files
+
+	ctx := a.context()
+	for i, raw := range o.urls {
+		r := *req
+		r.URL = withScheme(raw)
+		r.Observe = views.observer()
+		dest := ""
+		if i < len(outputs) {
+			dest = outputs[i]
+		}
+		res, err := a.fetchOne(ctx, &r, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
+		views.finishURL()
+		a.code = 0
+		if ctx.Err() != nil { // interrupted: say so, and stop
+			a.code = exitCode(errInterrupted)
+			a.fail(errInterrupted)
+			return nil
+		}
+		if err != nil {
+			a.code = exitCode(err)
+			a.fail(err)
+		}
+		if wf != "" {
+			a.writeOut(wf, raw, res, err, a.code)
+		}
+	}
+	return nil
+}
+
+// fetchOne fetches one URL with its body going to dest ("" for stdout).
+func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output) (*fetch.Result, error) {
+	out.Body = a.stdout
+	var of *fetch.OutputFile
+	if dest == remoteNameMarker {
+		name, err := remoteName(r.URL)
+		if err != nil {
+			return &fetch.Result{URL: r.URL}, err
+		}
+		dest = name
+	}
+	if dest != "" && dest != "-" {
+		var err error
+		if of, err = fetch.CreateOutput(dest); err != nil {
+			return &fetch.Result{URL: r.URL}, err
+		}
+		out.Body = of.File()
+	}
+	out.Progress = a.progress(out.Body, dest)
+	res, err := fetch.Fetch(ctx, r, out)
+	if of != nil {
+		if err == nil {
+			err = of.Commit()
+		} else {
+			of.Abort()
+		}
+	}
+	return res, err
+}
+
+// withScheme adds http:// to a URL without a scheme, as curl.
+func withScheme(raw string) string {
+	if strings.Contains(raw, "://") {
+		return raw
+	}
+	return "http://" + raw
+}
+
+// request turns the options into a fetch.Request (without URL).
+func (a *app) request(o *options) (*fetch.Request, error) {
+	q := &o.request
+	r := &fetch.Request{
+		Method:         q.method,
+		UserAgent:      "sockfetch/" + version,
+		HTTP10:         q.http10,
+		Follow:         o.limits.follow,
+		MaxRedirects:   o.limits.maxRedirs,
+		Fail:           o.output.fail,
+		Compressed:     q.compressed,
+		Raw:            q.raw,
+		Insecure:       o.network.insecure,
+		CACert:         o.network.caCert,
+		MaxTime:        o.limits.maxTime,
+		ConnectTimeout: o.limits.connectTimeout,
+		MaxFileSize:    o.limits.maxFileSize,
+	}
+	if q.head && r.Method == "" {
+		r.Method = "HEAD"
+	}
+	for _, h := range q.headers {
+		name, value, ok := strings.Cut(h, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, usageErr("-H %q: a header is 'Name: value' ('Name:' removes a default)", h)
+		}
+		r.Fields = append(r.Fields, rawhttp.Field{Name: name, Value: strings.TrimSpace(value)})
+	}
+	if q.userAgent != nil {
+		r.UserAgent = *q.userAgent
+	}
+	if e := q.referer; e != "" {
+		r.Fields = append(r.Fields, rawhttp.Field{Name: "Referer", Value: e})
+	}
+	if u := q.user; u != "" {
+		user, pass, _ := strings.Cut(u, ":")
+		r.Fields = append(r.Fields, rawhttp.Field{Name: "Authorization", Value: rawhttp.BasicAuth(user, pass)})
+	}
+	var err error
+	if r.Body, err = a.body(q); err != nil {
+		return nil, err
+	}
+	if r.Body != nil {
+		r.ContentType = "application/x-www-form-urlencoded"
+	}
+	if r.Dialer, err = a.dialer(o); err != nil {
+		return nil, err
+	}
+	if r.Dialer.Tor != nil && q.userAgent == nil {
+		r.UserAgent = torUserAgent
+	}
+	return r, nil
+}
+
+// dialer builds the fetch.Dialer from the network and Tor options.
+func (a *app) dialer(o *options) (*fetch.Dialer, error) {
+	n, t := &o.network, &o.tor
+	d := &fetch.Dialer{Resolver: a.resolver, DialContext: a.dial, NewCircuit: t.newCircuit}
+	switch {
+	case n.ipv4 && n.ipv6:
+		return nil, usageErr("-4 and -6 cannot be used together")
+	case n.ipv4:
+		d.Network = "tcp4"
+	case n.ipv6:
+		d.Network = "tcp6"
+	}
+	proxy := ""
+	if n.proxy != nil {
+		proxy = *n.proxy
+	}
+	lock, err := kernelLock(t.lock, t.on, proxy, a.restrict)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	d.Lock = lock
+	if t.on {
+		if n.proxy != nil {
+			return nil, &usageError{msg: "--tor and -x cannot be used together",
+				hint: "--tor is the proxy; to use another Tor SocksPort give --tor-addr HOST:PORT"}
+		}
+		d.Tor = &fetch.Tor{Addr: t.addr, Env: a.getenv("SOCKFETCH_TOR_ADDR")}
+		return d, nil // proxy environment variables do not apply
+	}
+	d.Proxy = &fetch.ProxySettings{Flag: proxy, Getenv: a.getenv, NoProxy: n.noProxy}
+	if d.NewCircuit && d.Proxy.Flag == "" {
+		return nil, &usageError{msg: "--new-circuit needs --tor or -x socks5h://HOST:PORT",
+			hint: "fresh SOCKS credentials only matter to a proxy that isolates by them, such as Tor"}
+	}
+	return d, nil
+}
+
+// body returns the request body from -d, --data-raw and --data-binary
+// (joined with '&', as curl), or nil when none is given.
+func (a *app) body(q *requestOptions) ([]byte, error) {
+	var parts [][]byte
+	add := func(values []string, at, strip bool) error {
+		for _, v := range values {
+			b := []byte(v)
+			if at && strings.HasPrefix(v, "@") {
+				var err error
+				if b, err = a.readArgFile(v[1:], "data"); err != nil {
+					return err
+				}
+				if strip {
+					b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r"), nil), []byte("\n"), nil)
+				}
+			}
+			parts = append(parts, b)
+		}
+		return nil
+	}
+	if err := add(q.data, true, true); err != nil {
+		return nil, err
+	}
+	if err := add(q.dataRaw, false, false); err != nil {
+		return nil, err
+	}
+	if err := add(q.dataBinary, true, false); err != nil {
+		return nil, err
+	}
+	if parts == nil {
+		return nil, nil
+	}
+	return bytes.Join(parts, []byte("&")), nil
+}
+
+// readArgFile reads the file of an @FILE argument ("-" for standard input);
+// what names its contents in the error, such as "data".
+func (a *app) readArgFile(name, what string) ([]byte, error) {
+	var (
+		b   []byte
+		err error
+	)
+	if name == "-" {
+		b, err = io.ReadAll(a.stdin)
+	} else {
+		b, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read %s from %s: %v", what, name, pathReason(err)), Cause: err}
+	}
+	return b, nil
+}
+
+// pathReason returns the cause of an *fs.PathError, whose message names
+// the operation and the path again, or err itself.
+func pathReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

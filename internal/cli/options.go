@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+// defaultMaxRedirs is --max-redirs when not given: curl's.
+const defaultMaxRedirs = 10
+
+// options are a fetch's settings: the command line's flags, each read once
+// by readOptions (the only code that reads a fetch flag by name), or a
+// value built by demo. -#/--progress-bar is accepted and changes nothing,
+// so it has no field.
+type options struct {
+	urls    []string // the arguments, fetched in order
+	version bool     // -V
+	output  outputOptions
+	request requestOptions
+	limits  limitOptions
+	network networkOptions
+	tor     torOptions
+	views   viewOptions
+}
+
+// outputOptions say where the response goes and what is said about it.
+type outputOptions struct {
+	files      []string // -o and -O in order, one per URL: a file, "-" for stdout, remoteNameMarker for -O
+	include    bool     // -i
+	dumpHeader string   // -D FILE ("-" stdout, "%" stderr); "" for none
+	writeOut   string   // -w FORMAT, "@file" not yet read
+	fail       bool     // -f
+	silent     bool     // -s
+	showError  bool     // -S
+	noProgress bool     // --no-progress-meter
+}
+
+// requestOptions are what the request says.
+type requestOptions struct {
+	method     string   // -X; "" for GET, POST or HEAD as the other options imply
+	head       bool     // -I
+	headers    []string // -H, each as given ("Name: value", or "Name:" to remove a default)
+	data       []string // -d, "@file" not yet read
+	dataRaw    []string // --data-raw
+	dataBinary []string // --data-binary, "@file" not yet read
+	user       string   // -u USER:PASSWORD
+	userAgent  *string  // -A; nil when not given ("" sends none)
+	referer    string   // -e
+	compressed bool     // --compressed
+	raw        bool     // --raw
+	http10     bool     // -0
+}
+
+// limitOptions bound the transfer.
+type limitOptions struct {
+	follow         bool          // -L
+	maxRedirs      int           // --max-redirs (-1: no limit)
+	maxTime        time.Duration // -m; 0 for none
+	connectTimeout time.Duration // --connect-timeout; 0 for none
+	maxFileSize    int64         // --max-filesize; 0 for none
+}
+
+// networkOptions say how to reach the server, other than through Tor.
+type networkOptions struct {
+	proxy    *string // -x URL; nil when not given
+	noProxy  *string // --noproxy LIST; nil when not given
+	ipv4     bool    // -4
+	ipv6     bool    // -6
+	insecure bool    // -k
+	caCert   string  // --cacert FILE
+}
+
+// torOptions say whether and how to go through Tor.
+type torOptions struct {
+	on         bool        // --tor, or --tor-addr given
+	addr       string      // --tor-addr
+	newCircuit bool        // --new-circuit (also through -x)
+	lock       lockOptions // --lock, --no-lock, --require-lock (also through -x)
+}
+
+// viewOptions are the teaching views: -v, --explain and the traces.
+type viewOptions struct {
+	verbose    bool   // -v
+	explain    bool   // --explain
+	trace      string // --trace FILE; "" for none
+	traceASCII string // --trace-ascii FILE; "" for none
+	traceTime  bool   // --trace-time
+	noColor    bool   // --no-color
+}
+
+// readOptions reads the fetch flags from c. A value that does not parse
+// (-m, --connect-timeout, --max-filesize) is the error, with every other
+// field read: the caller reports it after -V and the check for a URL.
+func readOptions(c *cli.Context) (options, error) {
+	o := options{
+		urls:    c.Args().Slice(),
+		version: c.Bool("version"),
+		output: outputOptions{
+			files:      c.StringSlice("output"),
+			include:    c.Bool("include"),
+			dumpHeader: c.String("dump-header"),
+			writeOut:   c.String("write-out"),
+			fail:       c.Bool("fail"),
+			silent:     c.Bool("silent"),
+			showError:  c.Bool("show-error"),
+			noProgress: c.Bool("no-progress-meter"),
+		},
+		request: requestOptions{
+			method:     c.String("request"),
+			head:       c.Bool("head"),
+			headers:    c.StringSlice("header"),
+			data:       c.StringSlice("data"),
+			dataRaw:    c.StringSlice("data-raw"),
+			dataBinary: c.StringSlice("data-binary"),
+			user:       c.String("user"),
+			userAgent:  stringIfSet(c, "user-agent"),
+			referer:    c.String("referer"),
+			compressed: c.Bool("compressed"),
+			raw:        c.Bool("raw"),
+			http10:     c.Bool("http1.0"),
+		},
+		limits: limitOptions{follow: c.Bool("location"), maxRedirs: c.Int("max-redirs")},
+		network: networkOptions{
+			proxy:    stringIfSet(c, "proxy"),
+			noProxy:  stringIfSet(c, "noproxy"),
+			ipv4:     c.Bool("ipv4"),
+			ipv6:     c.Bool("ipv6"),
+			insecure: c.Bool("insecure"),
+			caCert:   c.String("cacert"),
+		},
+		tor: torOptions{
+			on:         c.Bool("tor") || c.IsSet("tor-addr"),
+			addr:       c.String("tor-addr"),
+			newCircuit: c.Bool("new-circuit"),
+			lock:       lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
+		},
+		views: viewOptions{
+			verbose:    c.Bool("verbose"),
+			explain:    c.Bool("explain"),
+			trace:      c.String("trace"),
+			traceASCII: c.String("trace-ascii"),
+			traceTime:  c.Bool("trace-time"),
+			noColor:    c.Bool("no-color"),
+		},
+	}
+	if c.Bool("remote-name") && !slices.Contains(o.output.files, remoteNameMarker) {
+		o.output.files = append(o.output.files, remoteNameMarker) // -O given to an app not built by normalizeArgs
+	}
+	var err error
+	if o.limits.maxTime, err = parseSeconds("max-time", c.String("max-time")); err != nil {
+		return o, err
+	}
+	if o.limits.connectTimeout, err = parseSeconds("connect-timeout", c.String("connect-timeout")); err != nil {
+		return o, err
+	}
+	if s := c.String("max-filesize"); s != "" {
+		if o.limits.maxFileSize, err = parseSize(s); err != nil {
+			return o, usageErr("--max-filesize %q: %v", s, err)
+		}
+	}
+	return o, nil
+}
+
+// stringIfSet returns the flag's value, or nil when the command line does
+// not give it.
+func stringIfSet(c *cli.Context, name string) *string {
+	if !c.IsSet(name) {
+		return nil
+	}
+	s := c.String(name)
+	return &s
+}
+
+// parseSeconds parses the value s of the flag --name, given in seconds
+// (decimals allowed); "" is 0.
+func parseSeconds(name, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f >= 0 && f <= 1e9) { // NaN fails too
+		return 0, usageErr("--%s %q: want a number of seconds, such as 2.5", name, s)
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}
+
+// parseSize parses a byte count with an optional k, M or G suffix (powers of
+// 1024, as curl).
+func parseSize(s string) (int64, error) {
+	mult := int64(1)
+	if s != "" {
+		switch s[len(s)-1] {
+		case 'k', 'K':
+			mult = 1 << 10
+		case 'm', 'M':
+			mult = 1 << 20
+		case 'g', 'G':
+			mult = 1 << 30
+		}
+	}
+	if mult > 1 {
+		s = s[:len(s)-1]
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, errors.New("want a number of bytes, such as 500000 or 10M")
+	}
+	return n * mult, nil
+}

@@ -22,7 +22,9 @@
 // untouched. So Restrict also installs a small seccomp filter (on amd64 and
 // arm64) that lets socket(2) make no IPv4 or IPv6 socket but a plain TCP
 // stream: UDP, MPTCP, SCTP and raw sockets fail with EPERM ("operation not
-// permitted"), and Go's dialer falls back from MPTCP to TCP. No DNS query can
+// permitted"), and Go's dialer falls back from MPTCP to TCP. Packet sockets
+// (AF_PACKET, which as root or with CAP_NET_RAW write frames below the IP
+// stack, past Landlock) are refused the same way. No DNS query can
 // leave the process afterwards (with --tor nothing resolves anyway). The
 // filter also refuses the system calls of a foreign ABI (x32, i386), which
 // would pass it by another number. It is applied with SECCOMP_FILTER_FLAG_TSYNC,

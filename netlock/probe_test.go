@@ -99,6 +99,13 @@ func TestProbe(t *testing.T) {
 			wantOut: locked + "dial tcp 127.0.0.1:A: ok\n" + denyB + udpLine,
 		},
 		{
+			// As root (CAP_NET_RAW) a packet socket would write frames
+			// past Landlock; the filter refuses it.
+			name:    "packet socket",
+			args:    "-allow A -packet",
+			wantOut: locked + packetLine(udp),
+		},
+		{
 			name:    "mptcp falls back to the locked TCP",
 			env:     []string{"GODEBUG=multipathtcp=1"},
 			args:    "-allow A -dial A,B",
@@ -160,6 +167,15 @@ func TestProbe(t *testing.T) {
 			}
 		})
 	}
+}
+
+// packetLine is what the probe says of its AF_PACKET socket: refused by
+// the filter where there is one, else by the kernel unless this is root.
+func packetLine(udp string) string {
+	if udp == "" && os.Geteuid() == 0 {
+		return "packet socket: ok\n"
+	}
+	return "packet socket: operation not permitted\n"
 }
 
 // TestProbeStrace checks what the e2e test checks of sockfetch: under strace

@@ -1,5 +1,3 @@
-//go:build linux
-
 // Package tornet runs a private Tor network on 127.0.0.1 for tests: three
 // directory authorities (each also a relay and an exit), two middle relays,
 // one client and, with Options.Onion, one more tor hosting an onion

@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -100,7 +99,7 @@ func startMicrosocks(t *testing.T) string {
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(testenv.FreePort(t)))
 		host, port, _ := net.SplitHostPort(addr)
 		cmd := exec.Command(bin, "-i", host, "-p", port)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		testenv.DieWithTest(cmd)
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("start microsocks: %v", err)
 		}

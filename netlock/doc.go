@@ -9,18 +9,22 @@
 // handles only LANDLOCK_ACCESS_NET_CONNECT_TCP: binding, listening and the
 // file system stay as they were. A domain is per thread, so Restrict applies
 // it to every thread at once: with landlock_restrict_self's TSYNC flag where
-// the kernel has it (ABI 8), else with syscall.AllThreadsSyscall, which the Go
-// runtime refuses in a binary linked with cgo. Build sockfetch with
-// CGO_ENABLED=0 (a binary that imports net links cgo by default wherever a C
-// compiler is installed); a cgo binary on a kernel below ABI 8 gets no lock,
-// and Restrict says why. Threads started later inherit the domain.
+// the kernel has it (ABI 8), else through psx
+// (kernel.org/pub/linux/libs/security/libcap/psx, as go-landlock does), which
+// runs the call on every thread in every build: with syscall.AllThreadsSyscall
+// in a binary without cgo, and with libpsx in one with cgo (which `go build`
+// and `go install` link wherever a C compiler is installed, and in which the
+// Go runtime refuses AllThreadsSyscall). Threads started later inherit the
+// domain.
 //
 // Landlock's TCP rules see only sockets of protocol TCP: an MPTCP socket (which
 // Go's dialer opens when GODEBUG=multipathtcp=1 or 3), SCTP and UDP pass it
 // untouched. So Restrict also installs a small seccomp filter (on amd64 and
 // arm64) that lets socket(2) make no IPv4 or IPv6 socket but a plain TCP
 // stream: UDP, MPTCP, SCTP and raw sockets fail with EPERM ("operation not
-// permitted"), and Go's dialer falls back from MPTCP to TCP. No DNS query can
+// permitted"), and Go's dialer falls back from MPTCP to TCP. Packet sockets
+// (AF_PACKET, which as root or with CAP_NET_RAW write frames below the IP
+// stack, past Landlock) are refused the same way. No DNS query can
 // leave the process afterwards (with --tor nothing resolves anyway). The
 // filter also refuses the system calls of a foreign ABI (x32, i386), which
 // would pass it by another number. It is applied with SECCOMP_FILTER_FLAG_TSYNC,

@@ -37,8 +37,10 @@ type insn struct {
 
 // socketFilter returns the seccomp program: socket(2) may make an IPv4 or IPv6
 // socket only when it is a TCP stream (protocol 0 or IPPROTO_TCP); any other
-// (UDP, MPTCP, SCTP, raw) fails with EPERM, as does every system call of a
-// foreign ABI. Everything else is allowed.
+// (UDP, MPTCP, SCTP, raw) fails with EPERM, and so does every packet socket
+// (AF_PACKET, which with CAP_NET_RAW writes frames past Landlock and the IP
+// stack alike) and every system call of a foreign ABI. Everything else is
+// allowed.
 func socketFilter(arch uint32) []insn {
 	const (
 		ld  = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
@@ -55,6 +57,7 @@ func socketFilter(arch uint32) []insn {
 		{code: jeq, k: unix.SYS_SOCKET, jf: "allow"},
 		{code: ld, k: dataArgs}, // domain
 		{code: jeq, k: unix.AF_INET, jt: "ip"},
+		{code: jeq, k: unix.AF_PACKET, jt: "deny"},
 		{code: jeq, k: unix.AF_INET6, jf: "allow"},
 		{label: "ip", code: ld, k: dataArgs + 8}, // type
 		{code: and, k: 0xf},                      // SOCK_TYPE_MASK: without SOCK_NONBLOCK, SOCK_CLOEXEC

@@ -3,10 +3,10 @@ package netlock
 import (
 	"fmt"
 	"runtime"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+	"kernel.org/pub/linux/libs/security/libcap/psx"
 )
 
 // Landlock constants that golang.org/x/sys/unix lacks
@@ -37,13 +37,6 @@ func kernelABI() int {
 		return 0
 	}
 	return int(v)
-}
-
-// allThreadsOK reports whether syscall.AllThreadsSyscall works in this
-// binary; the Go runtime refuses it (ENOTSUP) when cgo is linked in.
-func allThreadsOK() bool {
-	_, _, errno := syscall.AllThreadsSyscall(unix.SYS_GETPID, 0, 0, 0)
-	return errno == 0
 }
 
 // restrictConnect enforces on every thread a Landlock ruleset that handles
@@ -84,14 +77,17 @@ func restrictTSync(fd int) error {
 	return nil
 }
 
-// restrictAllThreads runs no_new_privs and landlock_restrict_self on each
-// thread of the Go runtime in turn (any ABI, binaries without cgo).
+// restrictAllThreads runs no_new_privs and landlock_restrict_self on every
+// thread of the process (any ABI). psx does it in every build: without cgo
+// through syscall.AllThreadsSyscall, with cgo (which the Go runtime refuses
+// AllThreadsSyscall in) through libpsx, which reaches the threads C made
+// too.
 func restrictAllThreads(fd int) error {
-	_, _, errno := syscall.AllThreadsSyscall6(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0)
+	_, _, errno := psx.Syscall6(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0)
 	if errno != 0 {
 		return fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS) on all threads: %w", errno)
 	}
-	_, _, errno = syscall.AllThreadsSyscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(fd), 0, 0)
+	_, _, errno = psx.Syscall3(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(fd), 0, 0)
 	if errno != 0 {
 		return fmt.Errorf("landlock_restrict_self on all threads: %w", errno)
 	}

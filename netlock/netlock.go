@@ -118,8 +118,6 @@ func unavailable(abi int) string {
 		return "Landlock ABI < 4 (kernel has none)"
 	case abi < abiNet:
 		return fmt.Sprintf("Landlock ABI < 4 (kernel has ABI %d)", abi)
-	case abi < abiTSync && !allThreadsOK():
-		return fmt.Sprintf("Landlock ABI %d cannot restrict every thread of a cgo binary (needs ABI 8, or a build with CGO_ENABLED=0)", abi)
 	}
 	return ""
 }

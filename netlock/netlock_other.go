@@ -8,8 +8,6 @@ import "errors"
 
 func kernelABI() int { return 0 }
 
-func allThreadsOK() bool { return false }
-
 func restrictConnect(ports []int, abi int) error {
 	return errors.New("landlock is linux only")
 }

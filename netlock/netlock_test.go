@@ -79,18 +79,6 @@ func requireLandlock(t *testing.T) int {
 	return abi
 }
 
-// requireLockable is requireLandlock for the tests whose child process is
-// this test binary: below ABI 8 that binary must be free of cgo, which the
-// race detector links in.
-func requireLockable(t *testing.T) int {
-	t.Helper()
-	abi := requireLandlock(t)
-	if abi < abiTSync && !allThreadsOK() {
-		t.Skipf("this test binary links cgo (as go test -race does), and Landlock ABI %d cannot restrict every thread of a cgo binary; run without -race (TestProbe covers cgo builds)", abi)
-	}
-	return abi
-}
-
 // udpNote is what Status.String adds when the socket filter is installed.
 func udpNote() string {
 	if auditArch == 0 {
@@ -100,7 +88,7 @@ func udpNote() string {
 }
 
 func TestRestrictPorts(t *testing.T) {
-	abi := requireLockable(t)
+	abi := requireLandlock(t)
 	got := runChild(t, "ports")
 	want := fmt.Sprintf(`status: kernel lock: only TCP port A may be connected%s; Landlock ABI %d
 main thread: allowed ok, other permission denied
@@ -114,7 +102,7 @@ listen after the lock: ok
 }
 
 func TestRestrictNone(t *testing.T) {
-	abi := requireLockable(t)
+	abi := requireLandlock(t)
 	got := runChild(t, "none")
 	want := fmt.Sprintf(`status: kernel lock: no TCP connect allowed%s; Landlock ABI %d
 connect A: permission denied
@@ -126,7 +114,7 @@ connect B: permission denied
 }
 
 func TestRestrictNarrow(t *testing.T) {
-	abi := requireLockable(t)
+	abi := requireLandlock(t)
 	got := runChild(t, "narrow")
 	want := fmt.Sprintf(`first: kernel lock: only TCP ports A, B may be connected%[1]s; Landlock ABI %[2]d
 connect A: ok
@@ -162,7 +150,7 @@ var socketCases = []struct {
 }
 
 func TestRestrictSockets(t *testing.T) {
-	requireLockable(t)
+	requireLandlock(t)
 	if auditArch == 0 {
 		t.Skipf("no socket filter for %s: UDP sockets are not denied there", runtime.GOARCH)
 	}

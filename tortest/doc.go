@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package tortest holds sockfetch's end-to-end tests against real Tor: the
 // sockfetch binary, built once per run, fetches through the private Tor
 // network of internal/tornet (onion service, exits bound to their own

@@ -1,3 +1,5 @@
+//go:build linux
+
 package tortest
 
 import (
@@ -15,7 +17,7 @@ import (
 
 // TestIP runs `sockfetch ip` through the private network against the check
 // server on the namespace test host, which sees each exit's own address and
-// the host's 10.231.0.1 for a direct connection.
+// the host side of the namespace (10.231.S.1) for a direct connection.
 func TestIP(t *testing.T) {
 	n := tornet.Shared(t)
 	ns := n.RequireNetns(t)

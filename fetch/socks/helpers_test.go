@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -183,7 +182,7 @@ func startMicrosocks(t *testing.T, user, pass string) Addr {
 		cmd := exec.Command(bin, args...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
-		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		testenv.DieWithTest(cmd)
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("start microsocks: %v", err)
 		}

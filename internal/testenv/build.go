@@ -27,8 +27,8 @@ type built struct {
 
 // Sockfetch returns the path of the sockfetch command built with tags,
 // once per test process, from the module root. It is built without cgo, as
-// released: the kernel lock (fetch/netlock) needs that on kernels below
-// Landlock ABI 8. It fails t when the build fails. The test package's
+// `make build` builds it (netlock's tests cover a cgo build of the lock). It
+// fails t when the build fails. The test package's
 // TestMain calls RemoveBuilds when its tests are done.
 func Sockfetch(t testing.TB, tags ...string) string {
 	t.Helper()

@@ -1,3 +1,5 @@
+//go:build linux
+
 package tornet
 
 import (
@@ -11,7 +13,7 @@ import (
 )
 
 // DNSDomain is the name only the exits can resolve (through the harness's
-// resolver); it and every name under it resolve to the test host (NetnsIP),
+// resolver); it and every name under it resolve to the test host (Netns.IP),
 // or to 127.0.0.1 without a namespace. Every other name is NXDOMAIN there.
 const DNSDomain = "exits-only.sockfetch.test"
 

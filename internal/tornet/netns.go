@@ -1,3 +1,5 @@
+//go:build linux
+
 package tornet
 
 import (
@@ -14,28 +16,27 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The test host's addresses. The namespace side has NetnsIP; the host side
-// has netnsHostIP, and exit i binds its streams to 10.231.0.1(1+i).
-const (
-	NetnsIP     = "10.231.0.2"
-	netnsHostIP = "10.231.0.1"
-	netnsNet    = "10.231.0.0/24"
-	netnsPrefix = "sftor" // namespace sftor<pid>; veth sfth<pid> (host) and sftn<pid>
-)
+// The test host's addresses are in 10.231.S.0/24, S the network's slot
+// (see takeSlot): the namespace side is .2, the host side .1, and exit i
+// binds its streams to .11+i. Names carry the slot too: namespace sftorS,
+// veth sfthS (host end) and sftnS.
+const netnsPrefix = "sftor"
 
 // Netns is a test host of the harness's own: a network namespace joined to
 // this machine by a veth pair. Traffic from here to IP comes from HostIP
 // (or an exit's bind address when it went through Tor).
 type Netns struct {
 	Name    string   // the namespace, as `ip netns` names it
-	IP      string   // the address inside the namespace, 10.231.0.2
-	HostIP  string   // the host end's main address, 10.231.0.1: what a direct connection comes from
+	IP      string   // the address inside the namespace, 10.231.S.2
+	HostIP  string   // the host end's main address, 10.231.S.1: what a direct connection comes from
 	BindIPs []string // the host end's extra addresses, one per exit
+	Net     string   // the subnet, 10.231.S.0/24 (the exits' ExitPolicy accepts it)
 	veth    string
+	peer    string
 }
 
-// exitBindIP is the host-side address exit i binds its streams to.
-func exitBindIP(i int) string { return fmt.Sprintf("10.231.0.%d", 11+i) }
+// slotIP is address host of slot's subnet.
+func slotIP(slot, host int) string { return fmt.Sprintf("10.231.%d.%d", slot, host) }
 
 // netnsSupported says why the namespace cannot be made here, or "".
 func netnsSupported() string {
@@ -48,29 +49,29 @@ func netnsSupported() string {
 	return ""
 }
 
-// newNetns makes the namespace, the veth pair and the addresses, after
-// removing what crashed runs left behind (the caller holds the run lock, so
-// every namespace with the prefix is stale).
-func newNetns(exits int) (*Netns, error) {
-	cleanStaleNetns()
-	id := strconv.Itoa(os.Getpid())
-	ns := &Netns{Name: netnsPrefix + id, IP: NetnsIP, HostIP: netnsHostIP, veth: "sfth" + id}
-	peer := "sftn" + id
+// newNetns makes the namespace, the veth pair and the addresses of slot,
+// after removing what a crashed run in the same slot left behind (the
+// caller holds the slot, so anything named for it is stale).
+func newNetns(slot, exits int) (*Netns, error) {
+	id := strconv.Itoa(slot)
+	ns := &Netns{Name: netnsPrefix + id, IP: slotIP(slot, 2), HostIP: slotIP(slot, 1),
+		Net: slotIP(slot, 0) + "/24", veth: "sfth" + id, peer: "sftn" + id}
+	ns.remove()
 	cmds := [][]string{
 		{"netns", "add", ns.Name},
-		{"link", "add", ns.veth, "type", "veth", "peer", "name", peer},
-		{"link", "set", peer, "netns", ns.Name},
-		{"addr", "add", netnsHostIP + "/24", "dev", ns.veth},
+		{"link", "add", ns.veth, "type", "veth", "peer", "name", ns.peer},
+		{"link", "set", ns.peer, "netns", ns.Name},
+		{"addr", "add", ns.HostIP + "/24", "dev", ns.veth},
 	}
 	for i := range exits {
-		ip := exitBindIP(i)
+		ip := slotIP(slot, 11+i)
 		ns.BindIPs = append(ns.BindIPs, ip)
 		cmds = append(cmds, []string{"addr", "add", ip + "/24", "dev", ns.veth})
 	}
 	cmds = append(cmds,
 		[]string{"link", "set", ns.veth, "up"},
-		[]string{"-n", ns.Name, "addr", "add", NetnsIP + "/24", "dev", peer},
-		[]string{"-n", ns.Name, "link", "set", peer, "up"},
+		[]string{"-n", ns.Name, "addr", "add", ns.IP + "/24", "dev", ns.peer},
+		[]string{"-n", ns.Name, "link", "set", ns.peer, "up"},
 		[]string{"-n", ns.Name, "link", "set", "lo", "up"},
 	)
 	for _, c := range cmds {
@@ -82,35 +83,11 @@ func newNetns(exits int) (*Netns, error) {
 	return ns, nil
 }
 
-// remove deletes the veth pair and the namespace.
+// remove deletes the veth pair and the namespace (either may be gone
+// already: a failed "ip" is ignored).
 func (ns *Netns) remove() {
 	ipCmd("link", "del", ns.veth)
 	ipCmd("netns", "del", ns.Name)
-}
-
-// cleanStaleNetns removes namespaces and veth ends with the harness's
-// prefix left by runs that died before their teardown.
-func cleanStaleNetns() {
-	if out, err := exec.Command("ip", "netns", "list").Output(); err == nil {
-		for _, l := range strings.Split(string(out), "\n") {
-			if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(f[0], netnsPrefix) {
-				ipCmd("netns", "del", f[0])
-			}
-		}
-	}
-	if out, err := exec.Command("ip", "-o", "link", "show").Output(); err == nil {
-		for _, l := range strings.Split(string(out), "\n") {
-			// "7: sfth123@if6: <BROADCAST,..."
-			f := strings.Fields(l)
-			if len(f) < 2 {
-				continue
-			}
-			name, _, _ := strings.Cut(strings.TrimSuffix(f[1], ":"), "@")
-			if strings.HasPrefix(name, "sfth") {
-				ipCmd("link", "del", name)
-			}
-		}
-	}
 }
 
 func ipCmd(args ...string) error {

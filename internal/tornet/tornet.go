@@ -1,3 +1,5 @@
+//go:build linux
+
 package tornet
 
 import (
@@ -55,7 +57,7 @@ type Net struct {
 	Netns   *Netns // the test host (with Options.Netns)
 	DNSName string // resolves at the exits only (see DNSDomain)
 
-	CheckURL string // http://10.231.0.2/api/ip on the test host (with Options.Netns)
+	CheckURL string // http://10.231.S.2/api/ip on the test host (with Options.Netns)
 
 	Timings Timings
 
@@ -64,7 +66,7 @@ type Net struct {
 	pageURL string
 	dns     *proc
 	servers []*http.Server
-	lock    *os.File
+	slot    *slot
 	once    sync.Once
 }
 
@@ -111,8 +113,8 @@ const (
 
 // Start brings a network up in dir (which must exist and be empty) and
 // returns once the client has bootstrapped and carried a fetch, and the
-// onion service answers. Only one network runs on a machine at a time:
-// Start waits for any other to stop. On error everything started is torn
+// onion service answers. Networks run side by side, up to
+// maxSlots on a machine (Start waits only while all slots are taken). On error everything started is torn
 // down.
 func Start(ctx context.Context, dir string, o Options) (_ *Net, err error) {
 	for _, tool := range tools {
@@ -126,7 +128,7 @@ func Start(ctx context.Context, dir string, o Options) (_ *Net, err error) {
 			n.Stop()
 		}
 	}()
-	if n.lock, err = runLock(ctx); err != nil {
+	if n.slot, err = takeSlot(ctx); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
@@ -136,7 +138,7 @@ func Start(ctx context.Context, dir string, o Options) (_ *Net, err error) {
 		if why := netnsSupported(); why != "" {
 			return nil, errors.New("tornet: " + why)
 		}
-		if n.Netns, err = newNetns(nAuthorities); err != nil {
+		if n.Netns, err = newNetns(n.slot.n, nAuthorities); err != nil {
 			return nil, fmt.Errorf("tornet: %w", err)
 		}
 		target = n.Netns.IP
@@ -207,7 +209,7 @@ func (n *Net) makeNodes(ctx context.Context, resolvConf string, onionPort int) e
 		nd.ORPort, nd.DirPort = next(), next()
 		nd.Exit, nd.ResolvConf = true, resolvConf
 		if n.Netns != nil {
-			nd.BindIP, nd.NetnsNet = n.Netns.BindIPs[i], netnsNet
+			nd.BindIP, nd.NetnsNet = n.Netns.BindIPs[i], n.Netns.Net
 		}
 	}
 	for i := range nRelays {
@@ -331,8 +333,8 @@ func (n *Net) Stop() {
 		if n.Netns != nil {
 			n.Netns.remove()
 		}
-		if n.lock != nil {
-			n.lock.Close() // releases the run lock
+		if n.slot != nil {
+			n.slot.Close()
 		}
 	})
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 package tornet
 
 import (
@@ -132,5 +134,64 @@ func TestNameOnlyExitsResolve(t *testing.T) {
 	url := fmt.Sprintf("http://%s.%s/", freshUser(), n.DNSName)
 	if got := get(t, n.SocksAddr, freshUser(), url); got != HostBody {
 		t.Errorf("got %q, want %q", got, HostBody)
+	}
+}
+
+// TestSideBySide starts a second network while the shared one runs, as a
+// second checkout or a test run beside `make tor-demo` does: it must take
+// a slot of its own (its own namespace and subnet when root) and come up
+// at once rather than wait for the first to stop.
+func TestSideBySide(t *testing.T) {
+	first := Shared(t)
+	ctx, cancel := context.WithTimeout(context.Background(), ReadyTimeout+30*time.Second)
+	defer cancel()
+	second, err := Start(ctx, t.TempDir(), Options{Netns: first.Netns != nil})
+	if err != nil {
+		t.Fatalf("second network beside the shared one: %v", err)
+	}
+	defer second.Stop()
+	if second.slot.n == first.slot.n {
+		t.Errorf("both networks hold slot %d", first.slot.n)
+	}
+	if first.Netns != nil {
+		if second.Netns.Name == first.Netns.Name || second.Netns.Net == first.Netns.Net {
+			t.Errorf("namespaces collide: %s %s and %s %s", first.Netns.Name, first.Netns.Net, second.Netns.Name, second.Netns.Net)
+		}
+		// Each check server answers on its own test host.
+		for _, n := range []*Net{first, second} {
+			if r := checkReply(t, get(t, n.SocksAddr, freshUser(), n.CheckURL)); !r.IsTor {
+				t.Errorf("%s through its own exits: IsTor false", n.CheckURL)
+			}
+		}
+	}
+	if got := get(t, second.SocksAddr, "", second.pageURL); got != OnionBody {
+		t.Errorf("second network's page: got %q", got)
+	}
+}
+
+// TestSlots: a slot held is never handed out again until it is released.
+func TestSlots(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	a, err := takeSlot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := takeSlot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.n == b.n {
+		t.Fatalf("slot %d handed out twice", a.n)
+	}
+	a.Close()
+	c, err := takeSlot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	defer b.Close()
+	if c.n > a.n {
+		t.Errorf("released slot %d not reused (got %d)", a.n, c.n)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -123,7 +122,7 @@ func Start(bin string, opts Options) (*Tor, error) {
 	t.cmd = exec.Command(bin, "--defaults-torrc", defaults, "-f", torrc)
 	t.cmd.Stdout = &stderr
 	t.cmd.Stderr = &stderr
-	t.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(t.cmd)
 	if err := t.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start tor: %w", err)
@@ -188,11 +187,11 @@ func (t *Tor) Log() string {
 // Stop ends tor (SIGTERM, then SIGKILL after 5 s) and removes its
 // directory.
 func (t *Tor) Stop() error {
-	syscall.Kill(-t.cmd.Process.Pid, syscall.SIGTERM)
+	signalGroup(t.cmd, false)
 	select {
 	case <-t.done:
 	case <-time.After(5 * time.Second):
-		syscall.Kill(-t.cmd.Process.Pid, syscall.SIGKILL)
+		signalGroup(t.cmd, true)
 		<-t.done
 	}
 	return os.RemoveAll(t.Dir)

@@ -2,7 +2,7 @@
 // net package, as sockfetch does; the package's tests build it with and
 // without cgo and with the tag netlocktest.
 //
-//	probe [-allow PORT,...] [-require] [-dial PORT,...] [-udp]
+//	probe [-allow PORT,...] [-require] [-dial PORT,...] [-udp] [-packet]
 //
 // It prints the lock's status and one line per dial. When the lock is
 // required and unavailable it prints the error on stderr and exits 2.
@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"sockfetch/netlock"
 )
 
@@ -25,6 +27,7 @@ func main() {
 	require := flag.Bool("require", false, "fail (exit 2) when the lock is unavailable")
 	dial := flag.String("dial", "", "comma-separated loopback TCP ports to dial after the lock")
 	udp := flag.Bool("udp", false, "dial UDP 127.0.0.1:53 after the lock")
+	packet := flag.Bool("packet", false, "open an AF_PACKET socket after the lock (needs CAP_NET_RAW)")
 	flag.Parse()
 
 	st, err := netlock.Restrict(ports(*allow), *require)
@@ -42,6 +45,15 @@ func main() {
 	}
 	if *udp {
 		report(net.Dial("udp", "127.0.0.1:53"))
+	}
+	if *packet {
+		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, 0)
+		if err != nil {
+			fmt.Println("packet socket:", err)
+		} else {
+			fmt.Println("packet socket: ok")
+			unix.Close(fd)
+		}
 	}
 }
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command tordemo tells sockfetch's Tor story offline, in under a minute: it
 // brings up the private Tor network of internal/tornet on 127.0.0.1, fetches
 // a page through real Tor with the teaching view (--explain), checks the

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // cookieSize is the length of Tor's control cookie.
@@ -85,11 +84,11 @@ func cookieGroup(path string) string {
 		if err != nil {
 			continue
 		}
-		st, ok := fi.Sys().(*syscall.Stat_t)
+		_, gid, ok := owner(fi)
 		if !ok {
 			return ""
 		}
-		id := strconv.FormatUint(uint64(st.Gid), 10)
+		id := strconv.FormatUint(uint64(gid), 10)
 		if g, err := user.LookupGroupId(id); err == nil {
 			return g.Name
 		}
@@ -116,8 +115,8 @@ func ReadNamedCookie(path string) ([]byte, error) {
 	if !slices.Contains(cookieNames, filepath.Base(path)) {
 		return nil, untrusted("its name is not %s", strings.Join(cookieNames, " or "))
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if errors.Is(err, syscall.ELOOP) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if isSymlinkErr(err) {
 		return nil, untrusted("a symbolic link")
 	}
 	if err != nil {
@@ -135,13 +134,13 @@ func ReadNamedCookie(path string) ([]byte, error) {
 	if err != nil {
 		return nil, &CookieError{Path: path, Err: pathErr(err)}
 	}
-	st, ok1 := fi.Sys().(*syscall.Stat_t)
-	dst, ok2 := di.Sys().(*syscall.Stat_t)
+	uid, _, ok1 := owner(fi)
+	duid, _, ok2 := owner(di)
 	switch {
 	case !ok1 || !ok2:
 		return nil, untrusted("its owner is unknown")
-	case st.Uid != 0 && st.Uid != dst.Uid:
-		return nil, untrusted("owned by uid %d, neither root nor the owner of its directory (uid %d)", st.Uid, dst.Uid)
+	case uid != 0 && uid != duid:
+		return nil, untrusted("owned by uid %d, neither root nor the owner of its directory (uid %d)", uid, duid)
 	case di.Mode().Perm()&0o002 != 0:
 		return nil, untrusted("its directory %s is writable by others", filepath.Dir(path))
 	}

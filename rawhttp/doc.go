@@ -44,7 +44,7 @@
 //
 // Every size has a limit (see Limits and DefaultLimits), and every problem in
 // a response is reported as a *ProtocolError that wraps one of the sentinel
-// errors (ErrMalformed, ErrTruncated, ErrLimit, ErrEmpty) and names the byte
-// offset in the stream and the rule broken, so callers branch with errors.Is
-// and learners see where and why.
+// errors (ErrMalformed, ErrVersion, ErrTruncated, ErrLimit, ErrEmpty) and
+// names the byte offset in the stream and the rule broken, so callers branch
+// with errors.Is and learners see where and why.
 package rawhttp

@@ -194,6 +194,10 @@ func TestProtocolErrorText(t *testing.T) {
 	if tr.Error() != "rawhttp: transfer closed" {
 		t.Errorf("Error() = %q", tr.Error())
 	}
+	v := protoErr(ErrVersion, 0, "rule", "unsupported HTTP version", nil)
+	if !errors.Is(v, ErrVersion) || !errors.Is(v, ErrMalformed) || errors.Is(v, ErrTruncated) {
+		t.Errorf("version error does not unwrap as it should")
+	}
 }
 
 // TestEvents compares the event trace of a few fixtures with golden files

@@ -316,6 +316,7 @@ func (f *fetcher) bodyError(ctx context.Context, err error, got int64) error {
 }
 
 // readError classifies a failure to read the response (head, when inHead).
+// A head cut short is partial (18) as a body is.
 func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
 	var pe *rawhttp.ProtocolError
 	if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
@@ -324,8 +325,13 @@ func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
 	switch {
 	case errors.Is(err, rawhttp.ErrEmpty):
 		return errorf(ErrEmptyReply, err, "empty reply from server")
-	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated) && (pe.InBody || !inHead):
-		return errorf(ErrPartial, err, "%s", pe.Msg)
+	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated):
+		return errorf(ErrPartial, err, "%s", pe.Msg) // a head cut short as well as a body
+	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrVersion):
+		return errorf(ErrVersion, err, "%s", pe.Msg).withHint(ruleHint(pe))
+	case errors.As(err, &pe) && (errors.Is(err, rawhttp.ErrLimit) || pe.InBody):
+		// A head over a limit, a bad chunk: curl's "failure in receiving network data".
+		return errorf(ErrRecv, err, "%s", pe.Msg).withHint(ruleHint(pe))
 	case errors.As(err, &pe):
 		return errorf(ErrMalformed, err, "%s", pe.Msg).withHint(ruleHint(pe))
 	}

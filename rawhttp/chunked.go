@@ -182,7 +182,16 @@ func (c *ChunkedReader) sizeLine(start int64, line []byte) error {
 	if i == 0 {
 		return c.malformed(start, ruleChunk, "invalid chunk size", line)
 	}
-	// What may follow the size: BWS, then ";" and extensions.
+	// What may follow the size: BWS, then ";" and extensions. Two things
+	// RFC 9112 §7.1.1 does not allow are taken, as curl, net/http and most
+	// servers' peers take them: whitespace after the size with no ";"
+	// ("5 \r\n"; BWS before ";" is in the chunk-ext grammar anyway) and a
+	// ";" with no extension after it ("5;\r\n"). Neither can move the end
+	// of the message: the line still ends at its CR LF and the size is the
+	// same hex digits for every reader. What could move it stays refused: a
+	// bare LF (below and in readCRLF) and a quoted value left open at the
+	// line end, which a reader that lets quoted strings run on would end
+	// somewhere else (request smuggling).
 	rest := body[i:]
 	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
 		rest = rest[1:]
@@ -192,6 +201,9 @@ func (c *ChunkedReader) sizeLine(start int64, line []byte) error {
 	}
 	if k, msg := lineOK(rest); len(rest) > 0 && k >= 0 {
 		return c.malformed(start+int64(len(body)-len(rest)+k), ruleChunk, "chunk extension "+msg, line)
+	}
+	if k := openQuote(rest); k >= 0 {
+		return c.malformed(start+int64(len(body)-len(rest)+k), ruleChunkExt, "chunk extension has a quoted string not closed on its line", line)
 	}
 	// Overhead allowance as in net/http: 16 bytes per chunk plus twice the
 	// data size; the rest counts against MaxChunkExtras.
@@ -214,6 +226,24 @@ func (c *ChunkedReader) sizeLine(start int64, line []byte) error {
 		c.state = stData
 	}
 	return nil
+}
+
+// openQuote returns the index of the DQUOTE in the chunk extensions ext
+// that opens a quoted-string (RFC 9110 §5.6.4) not closed before the end of
+// ext, or -1. A backslash inside quotes escapes the next byte.
+func openQuote(ext []byte) int {
+	open := -1
+	for i := 0; i < len(ext); i++ {
+		switch {
+		case open < 0 && ext[i] == '"':
+			open = i
+		case open >= 0 && ext[i] == '\\':
+			i++
+		case open >= 0 && ext[i] == '"':
+			open = -1
+		}
+	}
+	return open
 }
 
 // unhex returns the value of hex digit b, or -1.

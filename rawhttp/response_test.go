@@ -104,6 +104,11 @@ var respCases = []respCase{
 	{file: "chunked-hex-case", status: 200, kind: Chunked, body: "0123456789abcdefghijABCDEFGHIJK"},
 	{file: "chunked-extensions", status: 200, kind: Chunked, body: "hello!"},
 	{file: "chunked-bws", status: 200, kind: Chunked, body: "helloworld"},
+	// RFC 9112 §7.1.1 allows neither, but they cannot move the body's end:
+	// taken (see sizeLine).
+	{file: "chunked-size-trailing-ws", status: 200, kind: Chunked, body: "helloworld"},
+	{file: "chunked-ext-empty", status: 200, kind: Chunked, body: "hello"},
+	{file: "chunked-ext-quoted-backslash", status: 200, kind: Chunked, body: "hello"},
 	{file: "chunked-trailers", status: 200, kind: Chunked, body: "body",
 		trailers: []Field{{"Checksum", "abc123"}, {"Expires", "never"}}},
 	{file: "chunked-trailer-fold", status: 200, kind: Chunked, body: "body",
@@ -198,6 +203,10 @@ var respCases = []respCase{
 	{file: "err-chunk-size-inner-space", status: 200, kind: Chunked, err: ErrMalformed, inBody: true, msg: "invalid chunk size"},
 	{file: "err-chunk-size-leading-space", status: 200, kind: Chunked, err: ErrMalformed, inBody: true, msg: "invalid chunk size"},
 	{file: "err-chunk-ext-nul", status: 200, kind: Chunked, err: ErrMalformed, inBody: true, at: chunkedLen + 3, msg: "chunk extension contains NUL"},
+	// A quoted value left open at the line end: refused, a reader that lets
+	// it run on would end the chunk line elsewhere.
+	{file: "err-chunk-ext-open-quote", status: 200, kind: Chunked, err: ErrMalformed, inBody: true, at: chunkedLen + 4, msg: "chunk extension has a quoted string not closed on its line"},
+	{file: "err-chunk-ext-open-quote-escaped", status: 200, kind: Chunked, err: ErrMalformed, inBody: true, at: chunkedLen + 4, msg: "chunk extension has a quoted string not closed on its line"},
 	{file: "err-chunk-ext-bare-cr", status: 200, kind: Chunked, err: ErrMalformed, inBody: true, msg: "chunk extension contains a bare CR"},
 	{file: "err-chunk-truncated-data", status: 200, kind: Chunked, body: "hello", err: ErrTruncated, inBody: true, msg: "transfer closed with outstanding read data remaining"},
 	{file: "err-chunk-no-last", status: 200, kind: Chunked, body: "hello", err: ErrTruncated, inBody: true},

@@ -63,6 +63,7 @@ var wireCases = []wireCase{
 	// Refused by sockfetch alone (README: where sockfetch differs from curl).
 	{name: "bare LF after a chunk size", wire: chunkedHead + "5\nhello\r\n0\r\n\r\n", code: 56, stderr: "sockfetch: chunk-size line ends in a bare LF", curl: 0},
 	{name: "bare LF after chunk data", wire: chunkedHead + "5\r\nhello\n0\r\n\r\n", code: 56, stdout: "hello", stderr: "sockfetch: chunk data ends in a bare LF", curl: 0},
+	{name: "quoted chunk extension left open", wire: chunkedHead + "5;a=\"\r\nhello\r\n0\r\n\r\n", code: 56, stderr: "sockfetch: chunk extension has a quoted string not closed on its line", curl: 0},
 	{name: "HTTP/2.0 on an HTTP/1.1 connection", wire: "HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: unsupported HTTP version", curl: 0},
 	{name: "head cut after its status line", wire: "HTTP/1.1 200 OK\r\n", code: 18, stderr: "sockfetch: connection closed inside the response head after 17 bytes", curl: 0},
 	{name: "head cut after a field", wire: "HTTP/1.1 200 OK\r\nX-A: 1\r\n", code: 18, stderr: "sockfetch: connection closed inside the response head", curl: 0},

@@ -305,7 +305,13 @@ func (c *ChunkedReader) readTrailers() error {
 	var sec []byte // the trailer section, once there is a field
 	for {
 		left := r.lim.MaxTrailer - len(sec)
-		line, err := r.readLine(min(left, r.lim.MaxLine), "trailer", "Limits.MaxTrailer")
+		line, err := r.readLine(min(left, r.lim.MaxLine), "trailer section line", "Limits.MaxLine")
+		if e, ok := err.(*ProtocolError); ok && e.Err == ErrLimit && left <= r.lim.MaxLine {
+			// The section's budget, not the line's limit, ran out: say
+			// what was left of it, not as if it were the limit.
+			e.Rule = "Limits.MaxTrailer"
+			e.Msg = "trailer section longer than " + itoa(r.lim.MaxTrailer) + " bytes (Limits.MaxTrailer): its next line is longer than the " + itoa(left) + " bytes left"
+		}
 		if err != nil {
 			if err == io.ErrUnexpectedEOF {
 				return c.truncated()

@@ -216,10 +216,13 @@ var respCases = []respCase{
 	{file: "err-trailer-nul", status: 200, kind: Chunked, body: "ok", err: ErrMalformed, inBody: true, msg: "field line contains NUL"},
 	{file: "err-trailer-no-colon", status: 200, kind: Chunked, body: "ok", err: ErrMalformed, inBody: true, msg: "field line without a colon"},
 	{file: "err-trailer-flood", status: 200, kind: Chunked, body: "ok", err: ErrLimit, inBody: true, msg: "Limits.MaxTrailer"},
+	{file: "err-trailer-flood", limits: Limits{MaxLine: 100}, status: 200, kind: Chunked, body: "ok", err: ErrLimit, inBody: true,
+		at: chunkedLen + 7 + 3, msg: "trailer section line longer than 100 bytes (Limits.MaxLine)"},
 	{file: "err-trailer-bare-lf", status: 200, kind: Chunked, body: "body", err: ErrMalformed, inBody: true, at: chunkedLen + 12 + 6, msg: "trailer line ends in a bare LF"},
 	{file: "err-chunk-end-bare-lf", status: 200, kind: Chunked, body: "body", err: ErrMalformed, inBody: true, at: chunkedLen + 12, msg: "trailer line ends in a bare LF"},
 	{file: "err-trailer-truncated", status: 200, kind: Chunked, body: "ok", err: ErrTruncated, inBody: true},
-	{file: "chunked-trailers", limits: Limits{MaxTrailer: 20}, status: 200, kind: Chunked, body: "body", err: ErrLimit, inBody: true},
+	{file: "chunked-trailers", limits: Limits{MaxTrailer: 20}, status: 200, kind: Chunked, body: "body", err: ErrLimit, inBody: true,
+		msg: "trailer section longer than 20 bytes (Limits.MaxTrailer): its next line is longer than the 2 bytes left"},
 }
 
 // outcome is everything a parse shows: head, framing, body, trailers,

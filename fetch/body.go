@@ -39,7 +39,10 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	if limit > 0 && fr.Kind == rawhttp.Length && fr.Length > limit {
 		return 0, errorf(ErrFileSize, nil, "maximum file size exceeded: the body is %d bytes, --max-filesize is %d", fr.Length, limit)
 	}
-	encodings := f.contentEncodings(resp)
+	encodings, cerr := f.codings(resp)
+	if cerr != nil {
+		return 0, cerr
+	}
 	bar := f.bar(fr)
 	defer bar.Finish()
 	if file, ok := f.out.Body.(*os.File); ok && f.obs == nil && !isTLS && encodings == nil {
@@ -242,7 +245,7 @@ func (f *fetcher) contentEncodings(resp *rawhttp.Response) []string {
 	for _, v := range resp.Values("Content-Encoding") {
 		for _, e := range strings.Split(v, ",") {
 			e = strings.ToLower(strings.TrimSpace(e))
-			if e != "" && e != "identity" {
+			if e != "" && e != "identity" && e != "none" { // curl takes "none" for identity too
 				list = append(list, e)
 			}
 		}
@@ -265,7 +268,7 @@ func decoder(r io.Reader, codings []string) (io.Reader, error) {
 			if _, err := br.Peek(1); err == io.EOF {
 				return br, nil // an empty body stays empty
 			}
-			zr, err := gzip.NewReader(br)
+			zr, err := newGzipReader(br) // not gzip.NewReader: see gzipReader
 			if err != nil {
 				return nil, err
 			}

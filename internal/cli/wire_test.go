@@ -51,10 +51,23 @@ var wireCases = []wireCase{
 	{name: "status code of four digits", wire: "HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
 	{name: "status code below 100", wire: "HTTP/1.1 099 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
 	{name: "status code of letters", wire: "HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
+	{name: "unknown transfer coding", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identityx\r\n\r\nhello", code: 61, stderr: `sockfetch: unrecognized transfer coding "identityx"`, curl: 61},
+	{name: "unknown transfer coding before chunked", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identityx, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", code: 61, stderr: `sockfetch: unrecognized transfer coding "identityx"`, curl: 61},
 
 	// Taken by both.
 	{name: "chunk size with trailing whitespace", wire: chunkedHead + "5 \r\nhello\r\n5\t\r\nworld\r\n0\r\n\r\n", stdout: "helloworld"},
 	{name: "empty chunk extension", wire: chunkedHead + "5;\r\nhello\r\n0;\r\n\r\n", stdout: "hello"},
+	{name: "Content-Encoding none", wire: "HTTP/1.1 200 OK\r\nContent-Encoding: none\r\nContent-Length: 5\r\n\r\nhello", args: []string{"--compressed"}, stdout: "hello"},
+	{name: "Content-Encoding NONE, identity", wire: "HTTP/1.1 200 OK\r\nContent-Encoding: NONE, identity\r\nContent-Length: 5\r\n\r\nhello", args: []string{"--compressed"}, stdout: "hello"},
+	{name: "Transfer-Encoding identity", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\nhello", stdout: "hello"},
+	{name: "Transfer-Encoding gzip", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n" + gzipString("hello gzip\n"), stdout: "hello gzip\n"},
+	{name: "Transfer-Encoding gzip, chunked", wire: chunkedHead[:len(chunkedHead)-len("chunked\r\n\r\n")] + "gzip, chunked\r\n\r\n" + chunk(gzipString("hello gzip\n")) + "0\r\n\r\n", stdout: "hello gzip\n"},
+	{name: "gzip with FEXTRA and a long FCOMMENT", wire: "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n" + string(gzipExtra("hello member\n", 600)), args: []string{"--compressed"}, stdout: "hello member\n"},
+
+	// Taken by sockfetch alone: every gzip member is decoded, as
+	// compress/gzip and gunzip do; curl 7.88 stops after the first with
+	// "(23) Failed writing received data to disk/application".
+	{name: "gzip, two members, FEXTRA", wire: "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n" + string(gzipExtra("one ", 0)) + string(gzipExtra("two\n", 1000)), args: []string{"--compressed"}, stdout: "one two\n", curl: 23},
 
 	// RFC 9112 §2.3: a higher minor version is read as the highest known
 	// (1.1); curl 7.88 says "(1) Unsupported HTTP version (1.2) in response".

@@ -22,7 +22,8 @@ type ChunkedReader struct {
 	total    int64 // data bytes so far
 	excess   int64 // framing overhead beyond the allowance
 	trailers []Field
-	err      error // sticky; io.EOF when done
+	section  []byte // the trailer section as received, when it has fields
+	err      error  // sticky; io.EOF when done
 }
 
 type chunkState uint8
@@ -34,8 +35,25 @@ const (
 	stTrailer                   // next: the trailer section
 )
 
-// Trailers returns the trailer fields, valid once Read returned io.EOF.
+// Trailers returns the trailer fields (RFC 9112 §7.1.2) in the order
+// received, names and values as Response.Fields has them, once Read
+// returned io.EOF; nil before and when there were none. They are never
+// merged into the head. Their strings share the memory of TrailerSection,
+// which belongs to this body alone, so they stay valid after the next
+// ReadResponse.
+//
+// A caller that wraps the body (to count or decode it) keeps the
+// *ChunkedReader that Reader.Body returned and asks it after the copy
+// ended without error; for a body of another framing there are none.
 func (c *ChunkedReader) Trailers() []Field { return c.trailers }
+
+// TrailerSection returns the trailer section's bytes exactly as received,
+// once Read returned io.EOF: every trailer field line (obs-fold lines
+// included), then the empty line "\r\n" that ends the body. It is nil when
+// the last chunk was followed by the empty line at once. This is what to
+// write after the body for curl's -i and -D, which write the field lines
+// as they came and leave the final empty line out.
+func (c *ChunkedReader) TrailerSection() []byte { return c.section }
 
 // Remaining returns how many data bytes of the current chunk are left to
 // read: 0 between chunks, before the first Read and after the last chunk.
@@ -341,6 +359,7 @@ func (c *ChunkedReader) readTrailers() error {
 				return err
 			}
 			c.trailers = r.buildFields(nil, sec, l.spans, start, EvTrailer)
+			c.section = sec
 			r.bodyEnd(c.total, line)
 			return io.EOF
 		}

@@ -330,13 +330,8 @@ func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
 		return errorf(ErrEmptyReply, err, "empty reply from server")
 	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated):
 		return errorf(ErrPartial, err, "%s", pe.Msg) // a head cut short as well as a body
-	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrVersion):
-		return errorf(ErrVersion, err, "%s", pe.Msg).withHint(ruleHint(pe))
-	case errors.As(err, &pe) && (errors.Is(err, rawhttp.ErrLimit) || pe.InBody):
-		// A head over a limit, a bad chunk: curl's "failure in receiving network data".
-		return errorf(ErrRecv, err, "%s", pe.Msg).withHint(ruleHint(pe))
 	case errors.As(err, &pe):
-		return errorf(ErrMalformed, err, "%s", pe.Msg).withHint(ruleHint(pe))
+		return errorf(ResponseKind(err), err, "%s", pe.Msg).withHint(ruleHint(pe))
 	}
 	return f.netError(ctx, ErrRecv, err, "failure when receiving data from the peer")
 }

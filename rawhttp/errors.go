@@ -24,8 +24,9 @@ var (
 	ErrLimit = errors.New("rawhttp: limit exceeded")
 	// ErrVersion: the response is not HTTP/1.x. Its first line names
 	// another version ("HTTP/2.0 200", "HTTP/3 200"), is no status line at
-	// all (HTTP/0.9 sends the body alone), or its status code is not three
-	// digits from 100 (curl's "unsupported protocol", exit 1, for each).
+	// all (HTTP/0.9 sends the body alone), or is otherwise not an HTTP/1.x
+	// status line, such as one whose status code is not three digits from
+	// 100 (curl's "unsupported protocol", exit 1, for each of these).
 	// It is a kind of malformed response: errors.Is(err, ErrMalformed) is
 	// true for it as well.
 	ErrVersion = errors.New("rawhttp: not an HTTP/1.x response")

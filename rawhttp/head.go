@@ -192,8 +192,9 @@ func (l *lexer) sectionErr() error {
 
 // statusLine checks the status line (line end removed) and keeps its parts.
 func (l *lexer) statusLine(line []byte) error {
-	// A status line that does not parse is not HTTP/1.x (ErrVersion), as
-	// curl has it: any first line it cannot read is "unsupported protocol".
+	// A status line that does not parse is not HTTP/1.x (ErrVersion): curl
+	// too says "unsupported protocol" (exit 1) for a first line it cannot
+	// read.
 	major, minor, status, ok := parseStatusLine(line)
 	if !ok {
 		return protoErr(ErrVersion, l.base, ruleStatusLine, "malformed status line", line)

@@ -329,7 +329,7 @@ func around(input []byte, off int64) (string, int, bool) {
 // kindText explains a rawhttp sentinel error.
 func kindText(err error) string {
 	switch err {
-	case rawhttp.ErrMalformed:
+	case rawhttp.ErrMalformed, rawhttp.ErrVersion:
 		return "These bytes break the rules of HTTP/1.1 (RFC 9112). A careful client stops here instead of guessing: two programs that guess differently can be played against each other."
 	case rawhttp.ErrTruncated:
 		return "The data ended before the message was complete: what came is not all of it."

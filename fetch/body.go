@@ -38,7 +38,10 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	if limit > 0 && fr.Kind == rawhttp.Length && fr.Length > limit {
 		return 0, errorf(ErrFileSize, nil, "maximum file size exceeded: the body is %d bytes, --max-filesize is %d", fr.Length, limit)
 	}
-	encodings := f.contentEncodings(resp)
+	encodings, cerr := f.codings(resp)
+	if cerr != nil {
+		return 0, cerr
+	}
 	bar := f.bar(fr)
 	defer bar.Finish()
 	if file, ok := f.out.Body.(*os.File); ok && f.obs == nil && !isTLS && encodings == nil {
@@ -280,7 +283,7 @@ func (f *fetcher) contentEncodings(resp *rawhttp.Response) []string {
 	for _, v := range resp.Values("Content-Encoding") {
 		for _, e := range strings.Split(v, ",") {
 			e = strings.ToLower(strings.TrimSpace(e))
-			if e != "" && e != "identity" {
+			if e != "" && e != "identity" && e != "none" { // curl takes "none" for identity too
 				list = append(list, e)
 			}
 		}
@@ -303,7 +306,7 @@ func decoder(r io.Reader, codings []string) (io.Reader, error) {
 			if _, err := br.Peek(1); err == io.EOF {
 				return br, nil // an empty body stays empty
 			}
-			zr, err := gzip.NewReader(br)
+			zr, err := newGzipReader(br) // not gzip.NewReader: see gzipReader
 			if err != nil {
 				return nil, err
 			}
@@ -354,6 +357,7 @@ func (f *fetcher) bodyError(ctx context.Context, err error, got int64) error {
 }
 
 // readError classifies a failure to read the response (head, when inHead).
+// A head cut short is partial (18) as a body is.
 func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
 	var pe *rawhttp.ProtocolError
 	if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
@@ -362,10 +366,10 @@ func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
 	switch {
 	case errors.Is(err, rawhttp.ErrEmpty):
 		return errorf(ErrEmptyReply, err, "empty reply from server")
-	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated) && (pe.InBody || !inHead):
-		return errorf(ErrPartial, err, "%s", pe.Msg)
+	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated):
+		return errorf(ErrPartial, err, "%s", pe.Msg) // a head cut short as well as a body
 	case errors.As(err, &pe):
-		return errorf(ErrMalformed, err, "%s", pe.Msg).withHint(ruleHint(pe))
+		return errorf(ResponseKind(err), err, "%s", pe.Msg).withHint(ruleHint(pe))
 	}
 	return f.netError(ctx, ErrRecv, err, "failure when receiving data from the peer")
 }

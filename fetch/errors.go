@@ -15,7 +15,8 @@ var (
 	ErrProxyResolve      = errors.New("could not resolve proxy")           // the proxy's name did not resolve
 	ErrResolve           = errors.New("could not resolve host")            // the target's name did not resolve (or must not be)
 	ErrConnect           = errors.New("could not connect")                 // TCP to the target, the proxy or Tor failed
-	ErrMalformed         = errors.New("malformed response")                // the response breaks RFC 9112 or a limit
+	ErrVersion           = errors.New("unsupported http version")          // the response is not HTTP/1.x (another version, HTTP/0.9, no valid status line)
+	ErrMalformed         = errors.New("malformed response")                // the response head breaks RFC 9112
 	ErrPartial           = errors.New("partial file")                      // the body ended before its announced end
 	ErrHTTPStatus        = errors.New("http error status")                 // status >= 400 with Fail set
 	ErrWrite             = errors.New("write error")                       // the output could not be written
@@ -26,7 +27,7 @@ var (
 	ErrTooManyRedirects  = errors.New("too many redirects")                // more than MaxRedirects redirects
 	ErrEmptyReply        = errors.New("empty reply")                       // the server closed without a byte
 	ErrSend              = errors.New("send failed")                       // the request could not be written
-	ErrRecv              = errors.New("receive failed")                    // the connection failed while receiving
+	ErrRecv              = errors.New("receive failed")                    // the connection failed while receiving, a limit was passed, or the chunk framing broke
 	ErrDecode            = errors.New("bad content encoding")              // --compressed body did not decode
 	ErrFileSize          = errors.New("maximum file size exceeded")        // the body is larger than MaxFileSize
 	ErrProxy             = errors.New("proxy refused or failed handshake") // the SOCKS proxy refused or spoke no SOCKS5

@@ -103,7 +103,9 @@ func TestErrorsAreTyped(t *testing.T) {
 		kind    error
 	}{
 		{"short.http", testserver.Reply{}, ErrPartial},
-		{"garbage.http", testserver.Reply{}, ErrMalformed},
+		{"garbage.http", testserver.Reply{}, ErrVersion},
+		{"bad-chunk.http", testserver.Reply{}, ErrRecv},
+		{"conflicting-length.http", testserver.Reply{}, ErrMalformed},
 		{"", testserver.Reply{}, ErrEmptyReply},
 		{"big-length.http", testserver.Reply{Reset: true, ResetAfter: 60}, ErrRecv},
 	}

@@ -22,7 +22,8 @@ type ChunkedReader struct {
 	total    int64 // data bytes so far
 	excess   int64 // framing overhead beyond the allowance
 	trailers []Field
-	err      error // sticky; io.EOF when done
+	section  []byte // the trailer section as received, when it has fields
+	err      error  // sticky; io.EOF when done
 }
 
 type chunkState uint8
@@ -34,8 +35,25 @@ const (
 	stTrailer                   // next: the trailer section
 )
 
-// Trailers returns the trailer fields, valid once Read returned io.EOF.
+// Trailers returns the trailer fields (RFC 9112 §7.1.2) in the order
+// received, names and values as Response.Fields has them, once Read
+// returned io.EOF; nil before and when there were none. They are never
+// merged into the head. Their strings share the memory of TrailerSection,
+// which belongs to this body alone, so they stay valid after the next
+// ReadResponse.
+//
+// A caller that wraps the body (to count or decode it) keeps the
+// *ChunkedReader that Reader.Body returned and asks it after the copy
+// ended without error; for a body of another framing there are none.
 func (c *ChunkedReader) Trailers() []Field { return c.trailers }
+
+// TrailerSection returns the trailer section's bytes exactly as received,
+// once Read returned io.EOF: every trailer field line (obs-fold lines
+// included), then the empty line "\r\n" that ends the body. It is nil when
+// the last chunk was followed by the empty line at once. This is what to
+// write after the body for curl's -i and -D, which write the field lines
+// as they came and leave the final empty line out.
+func (c *ChunkedReader) TrailerSection() []byte { return c.section }
 
 // Remaining returns how many data bytes of the current chunk are left to
 // read: 0 between chunks, before the first Read and after the last chunk.
@@ -182,7 +200,16 @@ func (c *ChunkedReader) sizeLine(start int64, line []byte) error {
 	if i == 0 {
 		return c.malformed(start, ruleChunk, "invalid chunk size", line)
 	}
-	// What may follow the size: BWS, then ";" and extensions.
+	// What may follow the size: BWS, then ";" and extensions. Two things
+	// RFC 9112 §7.1.1 does not allow are taken, as curl, net/http and most
+	// servers' peers take them: whitespace after the size with no ";"
+	// ("5 \r\n"; BWS before ";" is in the chunk-ext grammar anyway) and a
+	// ";" with no extension after it ("5;\r\n"). Neither can move the end
+	// of the message: the line still ends at its CR LF and the size is the
+	// same hex digits for every reader. What could move it stays refused: a
+	// bare LF (below and in readCRLF) and a quoted value left open at the
+	// line end, which a reader that lets quoted strings run on would end
+	// somewhere else (request smuggling).
 	rest := body[i:]
 	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
 		rest = rest[1:]
@@ -192,6 +219,9 @@ func (c *ChunkedReader) sizeLine(start int64, line []byte) error {
 	}
 	if k, msg := lineOK(rest); len(rest) > 0 && k >= 0 {
 		return c.malformed(start+int64(len(body)-len(rest)+k), ruleChunk, "chunk extension "+msg, line)
+	}
+	if k := openQuote(rest); k >= 0 {
+		return c.malformed(start+int64(len(body)-len(rest)+k), ruleChunkExt, "chunk extension has a quoted string not closed on its line", line)
 	}
 	// Overhead allowance as in net/http: 16 bytes per chunk plus twice the
 	// data size; the rest counts against MaxChunkExtras.
@@ -214,6 +244,24 @@ func (c *ChunkedReader) sizeLine(start int64, line []byte) error {
 		c.state = stData
 	}
 	return nil
+}
+
+// openQuote returns the index of the DQUOTE in the chunk extensions ext
+// that opens a quoted-string (RFC 9110 §5.6.4) not closed before the end of
+// ext, or -1. A backslash inside quotes escapes the next byte.
+func openQuote(ext []byte) int {
+	open := -1
+	for i := 0; i < len(ext); i++ {
+		switch {
+		case open < 0 && ext[i] == '"':
+			open = i
+		case open >= 0 && ext[i] == '\\':
+			i++
+		case open >= 0 && ext[i] == '"':
+			open = -1
+		}
+	}
+	return open
 }
 
 // unhex returns the value of hex digit b, or -1.
@@ -275,7 +323,13 @@ func (c *ChunkedReader) readTrailers() error {
 	var sec []byte // the trailer section, once there is a field
 	for {
 		left := r.lim.MaxTrailer - len(sec)
-		line, err := r.readLine(min(left, r.lim.MaxLine), "trailer", "Limits.MaxTrailer")
+		line, err := r.readLine(min(left, r.lim.MaxLine), "trailer section line", "Limits.MaxLine")
+		if e, ok := err.(*ProtocolError); ok && e.Err == ErrLimit && left <= r.lim.MaxLine {
+			// The section's budget, not the line's limit, ran out: say
+			// what was left of it, not as if it were the limit.
+			e.Rule = "Limits.MaxTrailer"
+			e.Msg = "trailer section longer than " + itoa(r.lim.MaxTrailer) + " bytes (Limits.MaxTrailer): its next line is longer than the " + itoa(left) + " bytes left"
+		}
 		if err != nil {
 			if err == io.ErrUnexpectedEOF {
 				return c.truncated()
@@ -305,6 +359,7 @@ func (c *ChunkedReader) readTrailers() error {
 				return err
 			}
 			c.trailers = r.buildFields(nil, sec, l.spans, start, EvTrailer)
+			c.section = sec
 			r.bodyEnd(c.total, line)
 			return io.EOF
 		}

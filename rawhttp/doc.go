@@ -30,7 +30,9 @@
 //
 // Field lines may end in a bare LF (RFC 9112 §2.2) and obs-fold becomes SP
 // (§5.2); inside a chunked body every line must end in CR LF (RFC 9112
-// erratum 7633).
+// erratum 7633). Whitespace after a chunk size and a ";" with no extension
+// are taken, as they cannot move the end of the body; a quoted extension
+// value left open at the line end is refused, as it could.
 //
 // # Events
 //
@@ -44,7 +46,7 @@
 //
 // Every size has a limit (see Limits and DefaultLimits), and every problem in
 // a response is reported as a *ProtocolError that wraps one of the sentinel
-// errors (ErrMalformed, ErrTruncated, ErrLimit, ErrEmpty) and names the byte
-// offset in the stream and the rule broken, so callers branch with errors.Is
-// and learners see where and why.
+// errors (ErrMalformed, ErrVersion, ErrTruncated, ErrLimit, ErrEmpty) and
+// names the byte offset in the stream and the rule broken, so callers branch
+// with errors.Is and learners see where and why.
 package rawhttp

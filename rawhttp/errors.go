@@ -22,6 +22,14 @@ var (
 	ErrTruncated = errors.New("rawhttp: response truncated")
 	// ErrLimit: a size limit in Limits was exceeded.
 	ErrLimit = errors.New("rawhttp: limit exceeded")
+	// ErrVersion: the response is not HTTP/1.x. Its first line names
+	// another version ("HTTP/2.0 200", "HTTP/3 200"), is no status line at
+	// all (HTTP/0.9 sends the body alone), or is otherwise not an HTTP/1.x
+	// status line, such as one whose status code is not three digits from
+	// 100 (curl's "unsupported protocol", exit 1, for each of these).
+	// It is a kind of malformed response: errors.Is(err, ErrMalformed) is
+	// true for it as well.
+	ErrVersion = errors.New("rawhttp: not an HTTP/1.x response")
 )
 
 // maxNear is how many bytes of bad input a ProtocolError keeps, as
@@ -30,7 +38,7 @@ const maxNear = 80
 
 // ProtocolError describes where and why a response was rejected.
 type ProtocolError struct {
-	Err    error  // one of ErrEmpty, ErrMalformed, ErrTruncated, ErrLimit
+	Err    error  // one of ErrEmpty, ErrMalformed, ErrVersion, ErrTruncated, ErrLimit
 	Offset int64  // byte offset in the stream where the problem was found
 	Rule   string // the rule broken, e.g. "RFC 9112 §6.3: conflicting Content-Length"
 	Msg    string // what happened, lowercase, e.g. "transfer closed with 12 bytes remaining"
@@ -48,10 +56,13 @@ func (e *ProtocolError) Error() string {
 }
 
 // Unwrap returns the sentinel, and io.ErrUnexpectedEOF as well for
-// ErrTruncated.
+// ErrTruncated, ErrMalformed as well for ErrVersion.
 func (e *ProtocolError) Unwrap() []error {
-	if e.Err == ErrTruncated {
+	switch e.Err {
+	case ErrTruncated:
 		return []error{e.Err, io.ErrUnexpectedEOF}
+	case ErrVersion:
+		return []error{e.Err, ErrMalformed}
 	}
 	return []error{e.Err}
 }

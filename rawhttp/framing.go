@@ -204,3 +204,22 @@ func parseDecimal(s string) (int64, bool) {
 	}
 	return n, true
 }
+
+// TransferCodings returns the transfer codings of r's Transfer-Encoding
+// fields in the order they were applied, names lowercased and parameters
+// dropped, chunked included; nil when there are none. The body readers undo
+// chunked alone (RFC 9112 §7): any other coding is left to the caller.
+func (r *Response) TransferCodings() []string {
+	var list []string
+	for _, v := range r.Values("Transfer-Encoding") {
+		for more := true; more; {
+			var elem string
+			elem, v, more = nextElem(v)
+			name, _, _ := strings.Cut(elem, ";")
+			if name = trimOWS(name); name != "" {
+				list = append(list, strings.ToLower(name))
+			}
+		}
+	}
+	return list
+}

@@ -2,6 +2,7 @@ package rawhttp
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -68,6 +69,25 @@ func TestFramingKindString(t *testing.T) {
 	for k, want := range map[FramingKind]string{NoBody: "none", Length: "length", Chunked: "chunked", UntilClose: "close", 9: "framing(9)"} {
 		if got := k.String(); got != want {
 			t.Errorf("%d: %q, want %q", k, got, want)
+		}
+	}
+}
+
+func TestTransferCodings(t *testing.T) {
+	tests := []struct {
+		fields []Field
+		want   []string
+	}{
+		{nil, nil},
+		{[]Field{{"Content-Length", "5"}}, nil},
+		{[]Field{{"Transfer-Encoding", "chunked"}}, []string{"chunked"}},
+		{[]Field{{"Transfer-Encoding", " GZip ;q=1 , ,Chunked"}}, []string{"gzip", "chunked"}},
+		{[]Field{{"transfer-encoding", "identityx"}, {"X", "y"}, {"Transfer-Encoding", "deflate, chunked"}}, []string{"identityx", "deflate", "chunked"}},
+	}
+	for _, tt := range tests {
+		r := &Response{Fields: tt.fields}
+		if got := r.TransferCodings(); !slices.Equal(got, tt.want) {
+			t.Errorf("%q: %q, want %q", tt.fields, got, tt.want)
 		}
 	}
 }

@@ -192,12 +192,15 @@ func (l *lexer) sectionErr() error {
 
 // statusLine checks the status line (line end removed) and keeps its parts.
 func (l *lexer) statusLine(line []byte) error {
+	// A status line that does not parse is not HTTP/1.x (ErrVersion): curl
+	// too says "unsupported protocol" (exit 1) for a first line it cannot
+	// read.
 	major, minor, status, ok := parseStatusLine(line)
 	if !ok {
-		return protoErr(ErrMalformed, l.base, ruleStatusLine, "malformed status line", line)
+		return protoErr(ErrVersion, l.base, ruleStatusLine, "malformed status line", line)
 	}
 	if major != 1 {
-		return protoErr(ErrMalformed, l.base, ruleStatusLine, "unsupported HTTP version", line)
+		return protoErr(ErrVersion, l.base, ruleStatusLine, "unsupported HTTP version", line)
 	}
 	l.major, l.minor, l.status = major, minor, status
 	l.reason = [2]int{min(13, len(line)), len(line)}
@@ -207,14 +210,15 @@ func (l *lexer) statusLine(line []byte) error {
 // httpPrefix is how every status line begins.
 const httpPrefix = "HTTP/"
 
-// checkPrefix reports a first line that does not begin with "HTTP/". It is
+// checkPrefix reports a first line that does not begin with "HTTP/" (an
+// HTTP/0.9 response, or no HTTP at all) as ErrVersion. It is
 // called once the first line is complete, too long, or cut short by the end
 // of the stream, so that the bytes quoted do not depend on how the stream
 // was split into reads.
 func checkPrefix(b []byte, base int64) error {
 	n := min(len(b), len(httpPrefix))
 	if string(b[:n]) != httpPrefix[:n] {
-		return protoErr(ErrMalformed, base, ruleStatusLine, "not an HTTP/1.x response", firstLine(b))
+		return protoErr(ErrVersion, base, ruleStatusLine, "not an HTTP/1.x response", firstLine(b))
 	}
 	return nil
 }

@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/events")
@@ -194,12 +196,16 @@ func TestProtocolErrorText(t *testing.T) {
 	if tr.Error() != "rawhttp: transfer closed" {
 		t.Errorf("Error() = %q", tr.Error())
 	}
+	v := protoErr(ErrVersion, 0, "rule", "unsupported HTTP version", nil)
+	if !errors.Is(v, ErrVersion) || !errors.Is(v, ErrMalformed) || errors.Is(v, ErrTruncated) {
+		t.Errorf("version error does not unwrap as it should")
+	}
 }
 
 // TestEvents compares the event trace of a few fixtures with golden files
 // in testdata/events (go test ./rawhttp -update rewrites them).
 func TestEvents(t *testing.T) {
-	for _, name := range []string{"chunked-trailers", "interim-103-links", "head-obs-fold", "cl-basic", "close-http10", "err-chunk-data-bare-lf"} {
+	for _, name := range []string{"chunked-trailers", "interim-103-links", "head-obs-fold", "cl-basic", "close-http10", "err-chunk-data-bare-lf", "chunked-size-trailing-ws", "err-chunk-ext-open-quote"} {
 		o, _ := parse(bytes.NewReader(readFixture(t, name)), "GET", Limits{})
 		var b strings.Builder
 		for _, e := range o.Events {
@@ -276,6 +282,49 @@ func TestChunkedZeroCopy(t *testing.T) {
 					t.Errorf("cut %d: %v", cut, err)
 				}
 				break
+			}
+		}
+	}
+}
+
+// TestTrailerSection reads the trailers after the body, as fetch does for
+// -i and -D: the fields, and the section's bytes as they came.
+func TestTrailerSection(t *testing.T) {
+	tests := []struct {
+		file    string
+		section string
+		fields  []Field
+	}{
+		{"chunked-trailers", "Checksum: abc123\r\nExpires:  never \r\n\r\n", []Field{{"Checksum", "abc123"}, {"Expires", "never"}}},
+		{"chunked-trailer-fold", "X-T: a\r\n  b\r\nX-U: u\r\n\r\n", []Field{{"X-T", "a b"}, {"X-U", "u"}}},
+		{"chunked-basic", "", nil},
+	}
+	for _, tt := range tests {
+		data := readFixture(t, tt.file)
+		for _, in := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data))} {
+			r := NewReader(bufio.NewReader(io.MultiReader(in, strings.NewReader(used))))
+			resp, err := r.ReadResponse(nil, "GET")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cr := r.Body(resp).(*ChunkedReader)
+			if cr.Trailers() != nil || cr.TrailerSection() != nil {
+				t.Errorf("%s: trailers before the body was read", tt.file)
+			}
+			if _, err := io.Copy(io.Discard, cr); err != nil {
+				t.Fatal(err)
+			}
+			fields, section := cr.Trailers(), cr.TrailerSection()
+			if string(section) != tt.section || (section == nil) != (tt.section == "") || !reflect.DeepEqual(fields, tt.fields) {
+				t.Errorf("%s: section %q, fields %q; want %q, %q", tt.file, section, fields, tt.section, tt.fields)
+			}
+			// They stay valid after the next response on the stream.
+			next, err := r.ReadResponse(resp, "GET")
+			if err != nil || next.Status != 299 {
+				t.Fatalf("next response: %v", err)
+			}
+			if string(section) != tt.section || !reflect.DeepEqual(fields, tt.fields) {
+				t.Errorf("%s: trailers changed by the next ReadResponse: %q, %q", tt.file, section, fields)
 			}
 		}
 	}

@@ -53,4 +53,5 @@ const (
 	ruleChunk    = "RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF"
 	ruleChunkLF  = "RFC 9112 §7.1 (erratum 7633): chunk lines end in CRLF, not a bare LF"
 	ruleChunkEnd = "RFC 9112 §7.1: a chunked body ends with a last chunk and an empty line"
+	ruleChunkExt = "RFC 9112 §7.1.1: chunk-ext-val = token / quoted-string, closed on its line"
 )

@@ -51,10 +51,10 @@ func TestEndToEnd(t *testing.T) {
 		{name: "short chunked body", fixture: "short-chunked.http", args: []string{"URL"}, code: 18, stdout: "only 8 b",
 			stderr: []string{"sockfetch: "}},
 		{name: "empty reply", fixture: "", args: []string{"URL"}, code: 52, stderr: []string{"sockfetch: empty reply from server"}},
-		{name: "not http", fixture: "garbage.http", args: []string{"URL"}, code: 8, stderr: []string{"sockfetch: "}},
+		{name: "not http", fixture: "garbage.http", args: []string{"URL"}, code: 1, stderr: []string{"sockfetch: not an HTTP/1.x response"}}, // curl: (1) Received HTTP/0.9 when not allowed
 		{name: "conflicting content-length", fixture: "conflicting-length.http", args: []string{"URL"}, code: 8,
 			stderr: []string{"Content-Length"}},
-		{name: "bad chunk size", fixture: "bad-chunk.http", args: []string{"URL"}, code: 8, stderr: []string{"sockfetch: "}},
+		{name: "bad chunk size", fixture: "bad-chunk.http", args: []string{"URL"}, code: 56, stderr: []string{"sockfetch: invalid chunk size"}}, // curl: (56) Illegal or missing hexadecimal sequence
 		{name: "reset mid-body", fixture: "big-length.http", reply: testserver.Reply{Reset: true, ResetAfter: 100},
 			args: []string{"-s", "-S", "URL"}, code: 56, stdout: strings.Repeat("y", 100-len("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n")),
 			stderr: []string{"sockfetch: failure when receiving data from the peer: connection reset by peer"}},

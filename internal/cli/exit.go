@@ -22,7 +22,8 @@ var exitCodes = []struct {
 	code int
 }{
 	{fetch.ErrUnsupportedScheme, 1},
-	{fetch.ErrUsage, 2}, // *usageError too: a bad command line
+	{fetch.ErrVersion, 1}, // curl: unsupported protocol, for a response that is not HTTP/1.x too
+	{fetch.ErrUsage, 2},   // *usageError too: a bad command line
 	{fetch.ErrLock, 2},
 	{fetch.ErrBadURL, 3},
 	{fetch.ErrProxyResolve, 5},

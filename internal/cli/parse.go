@@ -257,7 +257,7 @@ func parseExit(inName string, err error) error {
 	case errors.Is(err, rawhttp.ErrTruncated) && pe.InBody:
 		return parseErr(fetch.ErrPartial, fmt.Sprintf("%s: body cut short at byte %d: %s", inName, pe.Offset, pe.Msg))
 	}
-	return parseErr(fetch.ErrMalformed, fmt.Sprintf("%s: response rejected at byte %d: %s", inName, pe.Offset, pe.Msg))
+	return parseErr(fetch.ResponseKind(err), fmt.Sprintf("%s: response rejected at byte %d: %s", inName, pe.Offset, pe.Msg))
 }
 
 // parsePlural returns "1 one" or "n many", such as "1 more byte" or

@@ -53,6 +53,7 @@ type requestOptions struct {
 	compressed bool     // --compressed
 	raw        bool     // --raw
 	http10     bool     // -0
+	pathAsIs   bool     // --path-as-is
 }
 
 // limitOptions bound the transfer.
@@ -122,6 +123,7 @@ func readOptions(c *cli.Context) (options, error) {
 			compressed: c.Bool("compressed"),
 			raw:        c.Bool("raw"),
 			http10:     c.Bool("http1.0"),
+			pathAsIs:   c.Bool("path-as-is"),
 		},
 		limits: limitOptions{follow: c.Bool("location"), maxRedirs: c.Int("max-redirs")},
 		network: networkOptions{

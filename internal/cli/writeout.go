@@ -175,6 +175,7 @@ func writeOutVars(input string, res *fetch.Result, ferr error, code int) map[str
 		"num_redirects":      res.Redirects,
 		"num_connects":       res.Connects,
 		"method":             res.Method,
+		"referer":            res.Referer,
 		"scheme":             scheme,
 		"content_type":       ctype,
 		"exitcode":           code,

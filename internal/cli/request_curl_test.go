@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"encoding/json"
 	"net"
 	"os"
 	"os/exec"
@@ -412,5 +413,28 @@ func TestRequestCheckedBeforeDial(t *testing.T) {
 				t.Errorf("under --tor: dialled %q, Tor asked %+v: want nothing", tl.addrs, tor.Requests())
 			}
 		})
+	}
+}
+
+// TestWriteOutRefererJSON: %{json}'s referer is the Referer sent, and null
+// without one, as curl's.
+func TestWriteOutRefererJSON(t *testing.T) {
+	srv := okServer(t)
+	for _, tt := range []struct {
+		args []string
+		want any
+	}{
+		{nil, nil},
+		{[]string{"-e", "http://r/"}, "http://r/"},
+		{[]string{"-e", ";auto"}, nil},
+	} {
+		r := sockfetch(t, append(tt.args, "-s", "-o", "/dev/null", "-w", "%{json}", srv.URL)...)
+		var m map[string]any
+		if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
+			t.Fatalf("%%{json} is not JSON: %v\n%s", err, r.stdout)
+		}
+		if v, ok := m["referer"]; !ok || v != tt.want {
+			t.Errorf("%q: referer = %#v (present %v), want %#v", tt.args, v, ok, tt.want)
+		}
 	}
 }

@@ -112,6 +112,7 @@ type fetcher struct {
 	tlsConf   *tls.Config
 	prevProxy *Proxy
 	origin    string // scheme://host:port of the first URL: credentials go only there
+	firstHost string // the first URL's host name: a user Host field goes only there
 	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
 
 	referer string         // the Referer of the current hop
@@ -175,6 +176,7 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 		return err
 	}
 	f.origin = origin(u)
+	f.firstHost, _ = hostPort(u)
 	method := f.req.Method
 	if method == "" {
 		method = "GET"
@@ -604,8 +606,11 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 	if body != nil {
 		q.ContentType = ctype
 	}
+	firstHost := strings.EqualFold(host, f.firstHost)
 	for _, fl := range f.req.Fields {
-		if !sameOrigin && (strings.EqualFold(fl.Name, "Authorization") || strings.EqualFold(fl.Name, "Cookie")) {
+		switch {
+		case !sameOrigin && (strings.EqualFold(fl.Name, "Authorization") || strings.EqualFold(fl.Name, "Cookie")),
+			!firstHost && strings.EqualFold(fl.Name, "Host"): // curl: a custom Host is for the first host name only
 			continue
 		}
 		q.Fields = append(q.Fields, fl)

@@ -22,8 +22,12 @@ import (
 // sockfetch's "Connection: close". Every name is an IP literal or resolves
 // through the test's own resolver; curl is given IP literals only.
 
-// addrMark stands for the server's 127.0.0.1:PORT in wanted bytes.
-const addrMark = "ADDR"
+// addrMark stands for the server's 127.0.0.1:PORT in wanted bytes, and
+// portMark for its port after another name.
+const (
+	addrMark = "ADDR"
+	portMark = "PORT"
+)
 
 // curlCase is one command line and what each program must do with it.
 type curlCase struct {
@@ -81,8 +85,9 @@ func runCase(t *testing.T, tt curlCase, run func(args []string) result) ([]strin
 		routes = map[string]testserver.Reply{}
 	}
 	srv := testserver.Start(t, routes)
-	for path, reply := range tt.routes { // a Location may name the server: ADDR
-		reply.Raw = []byte(strings.ReplaceAll(string(reply.Raw), addrMark, srv.Addr))
+	port := strconv.Itoa(srv.Port)
+	for path, reply := range tt.routes { // a Location may name the server: ADDR, or PORT
+		reply.Raw = []byte(strings.ReplaceAll(strings.ReplaceAll(string(reply.Raw), addrMark, srv.Addr), portMark, port))
 		routes[path] = reply
 	}
 	dir := t.TempDir()
@@ -102,7 +107,7 @@ func runCase(t *testing.T, tt curlCase, run func(args []string) result) ([]strin
 	r := run(args)
 	var heads []string
 	for _, q := range srv.Requests() {
-		heads = append(heads, normalizeHead(string(q.Head), srv.Addr))
+		heads = append(heads, strings.ReplaceAll(normalizeHead(string(q.Head), srv.Addr), ":"+port+"\r\n", ":"+portMark+"\r\n"))
 	}
 	r.stdout = strings.ReplaceAll(r.stdout, srv.Addr, addrMark)
 	return heads, r
@@ -210,6 +215,11 @@ func TestCurlLocationEncoding(t *testing.T) {
 			heads: []string{get("/r"), get("/x%20y")}},
 		{name: "dot segments", args: []string{"-L", "http://ADDR/r"}, routes: redirectTo("/x/../y/./z"),
 			heads: []string{get("/r"), get("/y/z")}},
+		{name: "custom Host to the first host only", args: []string{"-L", "-H", "Host: custom", "http://ADDR/r", "http://ADDR/same"},
+			routes: map[string]testserver.Reply{"/r": locationReply("http://localhost:PORT/end"), "/same": locationReply("/end"), "": okReply},
+			heads: []string{"GET /r HTTP/1.1\r\nHost: custom\r\n" + uaLine + "Accept: */*\r\n\r\n", "GET /end HTTP/1.1\r\nHost: localhost:PORT\r\n" + uaLine + "Accept: */*\r\n\r\n",
+				"GET /same HTTP/1.1\r\nHost: custom\r\n" + uaLine + "Accept: */*\r\n\r\n", "GET /end HTTP/1.1\r\nHost: custom\r\n" + uaLine + "Accept: */*\r\n\r\n"},
+			stdout: "ok\n"},
 		{name: "dot segments kept with --path-as-is", args: []string{"-L", "--path-as-is", "http://ADDR/r"}, routes: redirectTo("/x/../y/./z"),
 			heads: []string{get("/r"), get("/x/../y/./z")}},
 	})

@@ -124,11 +124,15 @@ func (d *Dialer) dialContext(ctx context.Context, network, address string) (net.
 }
 
 // lookup resolves host here and keeps the addresses of the Dialer's family.
-// An IP literal is returned as is, without asking the resolver.
+// An IP literal is returned as is (an IPv6 zone dropped), and localhost and
+// the names under .localhost are loopback (localhostIPs), without asking
+// the resolver.
 func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 	var ips []net.IP
-	if ip := net.ParseIP(host); ip != nil {
+	if ip := parseIPZone(host); ip != nil {
 		ips = []net.IP{ip}
+	} else if lo, ok := localhostIPs(host); ok {
+		ips = lo
 	} else if pinned, ok := d.pin(host); ok {
 		ips = pinned
 	} else {

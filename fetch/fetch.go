@@ -22,7 +22,12 @@ import (
 type Request struct {
 	URL         string          // absolute http:// or https:// URL
 	Method      string          // "" means GET, or POST when Body is not nil
-	Fields      []rawhttp.Field // the user's header fields in order; an empty Value removes a default
+	Fields      []rawhttp.Field // the user's header fields in order, each sent as given (an empty Value as "Name:")
+	Remove      []string        // names of default fields not to send (-H 'Name:')
+	Auth        string          // Authorization value (-u), sent only to the first URL's origin; "" for none (the URL's userinfo then)
+	Referer     string          // Referer of the first request (-e); "" for none
+	AutoReferer bool            // on a redirect, send the previous URL as Referer (-e ';auto')
+	PathAsIs    bool            // keep "." and ".." segments in the path (--path-as-is)
 	Body        []byte          // request body, sent with Content-Length; nil for none
 	ContentType string          // Content-Type for Body unless Fields name one; dropped with the body on a redirect to GET
 	UserAgent   string          // default User-Agent; "" sends none
@@ -70,6 +75,7 @@ type Counter interface {
 type Result struct {
 	URL         string             // the last URL requested (url_effective)
 	Method      string             // the last request's method
+	Referer     string             // the Referer the last request sent by default (-e, ;auto); "" for none
 	Status      int                // the last response's status code; 0 when none arrived
 	Response    *rawhttp.Response  // the last response head; nil when none arrived
 	Redirects   int                // redirects followed
@@ -106,8 +112,10 @@ type fetcher struct {
 	tlsConf   *tls.Config
 	prevProxy *Proxy
 	origin    string // scheme://host:port of the first URL: credentials go only there
+	firstHost string // the first URL's host name: a user Host field goes only there
 	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
 
+	referer string         // the Referer of the current hop
 	head    []byte         // the head being parsed, from the parser's events, when observing
 	bodyEnd *rawhttp.Event // the parser's end of the body, for fetch's EvBodyEnd to carry
 }
@@ -162,12 +170,13 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 
 // run makes each hop in turn.
 func (f *fetcher) run(ctx context.Context, res *Result) error {
-	u, err := parseURL(f.req.URL)
+	u, err := parseURL(f.req.URL, f.req.PathAsIs)
 	if err != nil {
 		res.URL = f.req.URL
 		return err
 	}
 	f.origin = origin(u)
+	f.firstHost, _ = hostPort(u)
 	method := f.req.Method
 	if method == "" {
 		method = "GET"
@@ -176,11 +185,21 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 		}
 	}
 	body, ctype := f.req.Body, f.req.ContentType
+	f.referer = f.req.Referer
+	res.URL, res.Method, res.Referer = u.String(), method, f.referer
+	// The whole request is checked before anything connects: a header that
+	// cannot be sent must not cost a connection (nor, through Tor, a circuit).
+	if q := f.request(u, method, body, ctype); q.Check() != nil {
+		return requestError(q.Check())
+	}
 	for {
-		res.URL, res.Method = u.String(), method
+		res.URL, res.Method, res.Referer = u.String(), method, f.referer
 		next, status, err := f.hop(ctx, res, u, method, body, ctype)
 		if err != nil || next == nil {
 			return err
+		}
+		if f.req.AutoReferer {
+			f.referer = refererOf(u)
 		}
 		if f.req.MaxRedirects >= 0 && res.Redirects >= f.req.MaxRedirects {
 			return errorf(ErrTooManyRedirects, nil, "maximum (%d) redirects followed", f.req.MaxRedirects).
@@ -192,16 +211,26 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 			(status == 301 || status == 302) && method == "POST":
 			method, body, ctype = "GET", nil, ""
 		}
-		if _, err := parseURL(next.String()); err != nil {
+		if err := checkURL(next, next.String()); err != nil {
 			return err
 		}
 		u = next
 	}
 }
 
-// parseURL parses an absolute http or https URL.
-func parseURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
+// parseURL parses an absolute http or https URL as curl does: the scheme in
+// any case with one to three slashes, no space or control character, bytes
+// above 0x7e in the path percent-encoded, dot segments removed unless
+// asIs, and "/" for an empty path.
+func parseURL(s string, asIs bool) (*url.URL, error) {
+	if err := checkJunk(s, false); err != nil {
+		return nil, err
+	}
+	fixed, err := fixSlashes(s)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(encodePath(fixed))
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -209,20 +238,37 @@ func parseURL(s string) (*url.URL, error) {
 		}
 		return nil, errorf(ErrBadURL, err, "malformed URL %s: %v", quote(s), err)
 	}
+	if err := checkURL(u, s); err != nil {
+		return nil, err
+	}
+	normalizePath(u, asIs)
+	return u, nil
+}
+
+// checkURL checks the scheme, host and port of u, parsed from s.
+func checkURL(u *url.URL, s string) error {
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, errorf(ErrUnsupportedScheme, nil, "protocol %q not supported", u.Scheme).
+		return errorf(ErrUnsupportedScheme, nil, "protocol %q not supported", u.Scheme).
 			withHint("sockfetch fetches http:// and https:// URLs")
 	}
 	if u.Hostname() == "" {
-		return nil, errorf(ErrBadURL, nil, "malformed URL %s: no host", quote(s))
+		return errorf(ErrBadURL, nil, "malformed URL %s: no host", quote(s))
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, errorf(ErrBadURL, nil, "malformed URL %s: bad port %q", quote(s), p)
+			return errorf(ErrBadURL, nil, "malformed URL %s: bad port %q", quote(s), p)
 		}
 	}
-	return u, nil
+	return nil
+}
+
+// refererOf is the Referer ;auto sends after a response from u: u without
+// its userinfo and fragment, as curl.
+func refererOf(u *url.URL) string {
+	r := *u
+	r.User, r.Fragment, r.RawFragment = nil, "", ""
+	return r.String()
 }
 
 // quote quotes s for a message, capped at 80 bytes.
@@ -357,8 +403,7 @@ func (f *fetcher) dialHop(ctx context.Context, h *hop, res *Result, u *url.URL) 
 
 // send writes the request to the hop's connection.
 func (f *fetcher) send(ctx context.Context, h *hop, res *Result, hc *hopConn, u *url.URL, method string, body []byte, ctype string) error {
-	host, port := hostPort(u)
-	wire, headLen, err := f.buildRequest(u, host, port, method, body, ctype)
+	wire, headLen, err := f.buildRequest(u, method, body, ctype)
 	if err != nil {
 		return err
 	}
@@ -431,11 +476,10 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 	status := r.Status
 	if f.req.Follow && isRedirect(status) {
 		if loc := r.Get("Location"); loc != "" {
-			next, err := u.Parse(loc)
+			next, err := resolveLocation(u, loc, f.req.PathAsIs)
 			if err != nil {
 				return nil, status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), status)
 			}
-			next.Fragment, next.RawFragment = "", ""
 			if f.out.Include {
 				if err := f.writeHeads(f.out.Body, r.Response); err != nil {
 					return nil, status, err
@@ -533,53 +577,63 @@ func writeError(err error) *Error {
 	return errorf(ErrWrite, err, "failed writing output: %v", unwrapPath(err))
 }
 
-// buildRequest returns the request's bytes and the length of its head.
-func (f *fetcher) buildRequest(u *url.URL, host string, port int, method string, body []byte, ctype string) ([]byte, int, error) {
-	var extra []rawhttp.Field
+// request returns the request to send to u.
+func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) *rawhttp.Request {
+	host, port := hostPort(u)
 	sameOrigin := origin(u) == f.origin
-	has := func(name string) bool {
-		for _, fl := range f.req.Fields {
-			if strings.EqualFold(fl.Name, name) {
-				return true
-			}
-		}
-		return false
-	}
-	if u.User != nil && sameOrigin && !has("Authorization") {
-		pass, _ := u.User.Password()
-		extra = append(extra, rawhttp.Field{Name: "Authorization", Value: rawhttp.BasicAuth(u.User.Username(), pass)})
-	}
-	if f.req.Compressed && !has("Accept-Encoding") {
-		extra = append(extra, rawhttp.Field{Name: "Accept-Encoding", Value: "deflate, gzip"})
-	}
-	if body != nil && ctype != "" && !has("Content-Type") {
-		extra = append(extra, rawhttp.Field{Name: "Content-Type", Value: ctype})
-	}
-	fields := extra
-	for _, fl := range f.req.Fields {
-		if !sameOrigin && (strings.EqualFold(fl.Name, "Authorization") || strings.EqualFold(fl.Name, "Cookie")) {
-			continue
-		}
-		fields = append(fields, fl)
-	}
-	target := u.RequestURI()
-	if u.Opaque == "" && !strings.HasPrefix(target, "/") {
-		target = "/" + target
-	}
-	q := rawhttp.Request{
+	q := &rawhttp.Request{
 		Method:    method,
-		Target:    target,
 		Host:      rawhttp.HostValue(u.Scheme, host, port),
 		HTTP10:    f.req.HTTP10,
 		UserAgent: f.req.UserAgent,
-		Fields:    fields,
+		Remove:    f.req.Remove,
 		Body:      body,
 	}
-	wire, err := q.Append(make([]byte, 0, 512+len(body)))
+	switch {
+	case !sameOrigin:
+	case f.req.Auth != "":
+		q.Auth = f.req.Auth
+	case u.User != nil:
+		pass, _ := u.User.Password()
+		q.Auth = rawhttp.BasicAuth(u.User.Username(), pass)
+	}
+	if f.req.Compressed {
+		q.Extra = append(q.Extra, rawhttp.Field{Name: "Accept-Encoding", Value: "deflate, gzip"})
+	}
+	if f.referer != "" {
+		q.Extra = append(q.Extra, rawhttp.Field{Name: "Referer", Value: f.referer})
+	}
+	if body != nil {
+		q.ContentType = ctype
+	}
+	firstHost := strings.EqualFold(host, f.firstHost)
+	for _, fl := range f.req.Fields {
+		switch {
+		case !sameOrigin && (strings.EqualFold(fl.Name, "Authorization") || strings.EqualFold(fl.Name, "Cookie")),
+			!firstHost && strings.EqualFold(fl.Name, "Host"): // curl: a custom Host is for the first host name only
+			continue
+		}
+		q.Fields = append(q.Fields, fl)
+	}
+	q.Target = u.RequestURI()
+	if u.Opaque == "" && !strings.HasPrefix(q.Target, "/") {
+		q.Target = "/" + q.Target
+	}
+	return q
+}
+
+// buildRequest returns the request's bytes and the length of its head.
+func (f *fetcher) buildRequest(u *url.URL, method string, body []byte, ctype string) ([]byte, int, error) {
+	wire, err := f.request(u, method, body, ctype).Append(make([]byte, 0, 512+len(body)))
 	if err != nil {
-		return nil, 0, errorf(ErrUsage, err, "cannot send the request: %v", strings.TrimPrefix(err.Error(), "rawhttp: "))
+		return nil, 0, requestError(err)
 	}
 	return wire, len(wire) - len(body), nil
+}
+
+// requestError is a request that cannot be sent: a usage error.
+func requestError(err error) *Error {
+	return errorf(ErrUsage, err, "cannot send the request: %v", strings.TrimPrefix(err.Error(), "rawhttp: "))
 }
 
 // addTimings adds one hop's timings to t, as curl sums them over

@@ -204,9 +204,12 @@ func checkRequest(t *testing.T, q *Request, out []byte) {
 	for _, f := range fields {
 		sent[f]++
 	}
+	hosts := 0
 	for _, f := range q.Fields {
-		if f.Value == "" {
-			continue
+		if equalFold(f.Name, "Host") {
+			if hosts++; hosts > 1 {
+				continue // only the first user Host is sent
+			}
 		}
 		want := Field{f.Name, strings.Trim(f.Value, " \t")}
 		if sent[want] == 0 {
@@ -229,17 +232,8 @@ func checkRequest(t *testing.T, q *Request, out []byte) {
 	}
 	if q.Body != nil {
 		resp := &Response{Fields: fields}
-		if cl := resp.Values("Content-Length"); len(cl) == 0 && !hasEmpty(q.Fields, "Content-Length") {
+		if cl := resp.Values("Content-Length"); len(cl) == 0 {
 			t.Fatalf("body without Content-Length")
 		}
 	}
-}
-
-func hasEmpty(fs []Field, name string) bool {
-	for _, f := range fs {
-		if equalFold(f.Name, name) && f.Value == "" {
-			return true
-		}
-	}
-	return false
 }

@@ -8,59 +8,40 @@ import (
 
 // Request is an HTTP/1.1 request to be written by hand.
 type Request struct {
-	Method    string  // "GET", "HEAD", "POST", ...
-	Target    string  // request-target, e.g. "/a/b?c=d"
-	Host      string  // Host field value; see HostValue
-	HTTP10    bool    // send HTTP/1.0 instead of HTTP/1.1
-	UserAgent string  // default User-Agent; "" sends none
-	Fields    []Field // the user's fields in order; an empty Value removes a default
-	Body      []byte  // sent with Content-Length when non-nil
+	Method      string   // "GET", "HEAD", "POST", ...
+	Target      string   // request-target, e.g. "/a/b?c=d"
+	Host        string   // Host field value; see HostValue
+	HTTP10      bool     // send HTTP/1.0 instead of HTTP/1.1
+	Auth        string   // Authorization value, sent after Host (-u, the URL's userinfo); "" sends none
+	UserAgent   string   // default User-Agent; "" sends none
+	Extra       []Field  // further defaults, after Connection (Accept-Encoding, Referer)
+	Fields      []Field  // the user's fields in order, each sent as given (an empty Value as "Name:")
+	Remove      []string // names of defaults not to send (curl's -H 'Name:')
+	Body        []byte   // sent with Content-Length when non-nil
+	ContentType string   // default Content-Type, after Content-Length when Body is not nil; "" sends none
 }
 
-// Append appends the request's exact bytes (head and body) to dst.
+// Append appends the request's exact bytes (head and body) to dst, in
+// curl's order.
 //
 // The request line comes first, then Host, then the defaults in this
-// order: User-Agent (if UserAgent is set), "Accept: */*", "Connection:
-// close"; then the user's Fields in order; then Content-Length when Body is
-// not nil. A user field named like one of these (in any case) replaces it:
-// it is sent in the default's place, spelled as the user spelled it, and an
-// empty value removes the default. A user field with an empty value is
-// never sent (as curl's -H 'Name:'), and a user Content-Length stays among
-// the user's fields in its order.
+// order: Authorization (if Auth is set), User-Agent (if UserAgent is set),
+// "Accept: */*", "Connection: close", the Extra fields; then the user's
+// Fields in order; then Content-Length and Content-Type when Body is not
+// nil. A default named (in any case) by a user field or by Remove is not
+// sent: a user field replaces it in the user's order, as curl's -H does,
+// but for Host, which keeps its place first and of which only the first
+// user field is sent. A user Content-Length replaces the computed one;
+// Remove never drops Content-Length from a request with a body, which
+// would leave the server no way to find the body's end.
 //
 // A method that is not a token, a request-target with a control character
 // or space, a field name that is not a token, or CR, LF or NUL in a value is
-// a *HeaderError naming it; nothing is appended then.
+// a *HeaderError naming it (see Check); nothing is appended then.
 func (q *Request) Append(dst []byte) ([]byte, error) {
-	if !IsToken(q.Method) {
-		return dst, &HeaderError{Name: "method", Reason: "not a token: " + quote(q.Method)}
-	}
-	if q.Target == "" {
-		return dst, &HeaderError{Name: "request-target", Reason: "empty"}
-	}
-	for i := 0; i < len(q.Target); i++ {
-		if c := q.Target[i]; c <= ' ' || c == 0x7f {
-			return dst, &HeaderError{Name: "request-target", Reason: "contains " + charName(c)}
-		}
-	}
-	if err := checkValue("Host", q.Host); err != nil {
+	if err := q.Check(); err != nil {
 		return dst, err
 	}
-	if err := checkValue("User-Agent", q.UserAgent); err != nil {
-		return dst, err
-	}
-	for _, f := range q.Fields {
-		if f.Name == "" {
-			return dst, &HeaderError{Name: quote(f.Name), Reason: "empty name"}
-		}
-		if !IsToken(f.Name) {
-			return dst, &HeaderError{Name: quote(f.Name), Reason: "name is not a token"}
-		}
-		if err := checkValue(f.Name, f.Value); err != nil {
-			return dst, err
-		}
-	}
-
 	dst = append(dst, q.Method...)
 	dst = append(dst, ' ')
 	dst = append(dst, q.Target...)
@@ -69,61 +50,113 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 	} else {
 		dst = append(dst, " HTTP/1.1\r\n"...)
 	}
-	defaults := [...]Field{
-		{"Host", q.Host},
+	if f, ok := q.user("Host"); ok {
+		dst = appendField(dst, f)
+	} else if !q.removed("Host") {
+		dst = appendField(dst, Field{"Host", q.Host})
+	}
+	defaults := append([]Field{
+		{"Authorization", q.Auth},
 		{"User-Agent", q.UserAgent},
 		{"Accept", "*/*"},
 		{"Connection", "close"},
-	}
+	}, q.Extra...)
 	for _, d := range defaults {
-		replaced := false
-		for _, f := range q.Fields {
-			if equalFold(f.Name, d.Name) {
-				replaced = true
-				dst = appendField(dst, f)
-			}
-		}
-		if !replaced {
-			dst = appendField(dst, d)
-		}
-	}
-	userCL := false
-	for _, f := range q.Fields {
-		if isDefault(f.Name, defaults[:]) {
+		if _, ok := q.user(d.Name); ok || d.Value == "" || q.removed(d.Name) {
 			continue
 		}
-		if equalFold(f.Name, "Content-Length") {
-			userCL = true
-		}
-		dst = appendField(dst, f)
+		dst = appendField(dst, d)
 	}
-	if q.Body != nil && !userCL {
-		dst = append(dst, "Content-Length: "...)
-		dst = strconv.AppendInt(dst, int64(len(q.Body)), 10)
-		dst = append(dst, "\r\n"...)
+	for _, f := range q.Fields {
+		if !equalFold(f.Name, "Host") {
+			dst = appendField(dst, f)
+		}
+	}
+	if q.Body != nil {
+		if _, ok := q.user("Content-Length"); !ok {
+			dst = append(dst, "Content-Length: "...)
+			dst = strconv.AppendInt(dst, int64(len(q.Body)), 10)
+			dst = append(dst, "\r\n"...)
+		}
+		if _, ok := q.user("Content-Type"); !ok && q.ContentType != "" && !q.removed("Content-Type") {
+			dst = appendField(dst, Field{"Content-Type", q.ContentType})
+		}
 	}
 	dst = append(dst, "\r\n"...)
 	return append(dst, q.Body...), nil
 }
 
-// appendField appends "Name: value" CR LF, or nothing for an empty value.
-func appendField(dst []byte, f Field) []byte {
-	if f.Value == "" {
-		return dst
+// Check reports what Append refuses, without building the bytes: a caller
+// checks a request before it opens a connection to send it.
+func (q *Request) Check() error {
+	if !IsToken(q.Method) {
+		return &HeaderError{Name: "method", Reason: "not a token: " + quote(q.Method)}
 	}
-	dst = append(dst, f.Name...)
-	dst = append(dst, ": "...)
-	dst = append(dst, f.Value...)
-	return append(dst, "\r\n"...)
+	if q.Target == "" {
+		return &HeaderError{Name: "request-target", Reason: "empty"}
+	}
+	for i := 0; i < len(q.Target); i++ {
+		if c := q.Target[i]; c <= ' ' || c == 0x7f {
+			return &HeaderError{Name: "request-target", Reason: "contains " + charName(c)}
+		}
+	}
+	for _, f := range [...]Field{{"Host", q.Host}, {"Authorization", q.Auth}, {"User-Agent", q.UserAgent}, {"Content-Type", q.ContentType}} {
+		if err := checkValue(f.Name, f.Value); err != nil {
+			return err
+		}
+	}
+	for _, fs := range [...][]Field{q.Extra, q.Fields} {
+		for _, f := range fs {
+			if err := checkField(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-func isDefault(name string, defaults []Field) bool {
-	for _, d := range defaults {
-		if equalFold(name, d.Name) {
+// checkField refuses a field whose name is not a token or whose value
+// could end the field early.
+func checkField(f Field) error {
+	if f.Name == "" {
+		return &HeaderError{Name: quote(f.Name), Reason: "empty name"}
+	}
+	if !IsToken(f.Name) {
+		return &HeaderError{Name: quote(f.Name), Reason: "name is not a token"}
+	}
+	return checkValue(f.Name, f.Value)
+}
+
+// user returns the first user field named name (in any case).
+func (q *Request) user(name string) (Field, bool) {
+	for _, f := range q.Fields {
+		if equalFold(f.Name, name) {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// removed reports whether Remove names name (in any case).
+func (q *Request) removed(name string) bool {
+	for _, r := range q.Remove {
+		if equalFold(r, name) {
 			return true
 		}
 	}
 	return false
+}
+
+// appendField appends "Name: value" CR LF, or "Name:" CR LF for an empty
+// value (curl's -H 'Name;').
+func appendField(dst []byte, f Field) []byte {
+	dst = append(dst, f.Name...)
+	dst = append(dst, ':')
+	if f.Value != "" {
+		dst = append(dst, ' ')
+		dst = append(dst, f.Value...)
+	}
+	return append(dst, "\r\n"...)
 }
 
 // checkValue refuses CR, LF and NUL in a value: they would let a value
@@ -162,9 +195,14 @@ func quote(s string) string {
 
 // HostValue is the Host field for host and port under scheme ("http" or
 // "https"): the port only when it is not the scheme's default (and not 0),
-// an IPv6 literal in brackets.
+// an IPv6 literal in brackets and without its zone ("fe80::1%eth0" is
+// "[fe80::1]": a zone names an interface of this host, which means nothing
+// to the server; RFC 6874 §4, as curl).
 func HostValue(scheme, host string, port int) string {
 	if strings.IndexByte(host, ':') >= 0 && !strings.HasPrefix(host, "[") {
+		if i := strings.IndexByte(host, '%'); i >= 0 {
+			host = host[:i]
+		}
 		host = "[" + host + "]"
 	}
 	if port == 0 || port == DefaultPort(scheme) {

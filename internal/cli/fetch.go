@@ -147,10 +147,20 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 	return res, err
 }
 
-// withScheme adds http:// to a URL without a scheme, as curl.
+// withScheme adds http:// to a URL without a scheme, as curl: a scheme is
+// a letter, then letters, digits, '+', '-' or '.', then ":/" ("http:/h/"
+// has one, "localhost:8080/" and "http:h/" have none).
 func withScheme(raw string) string {
-	if strings.Contains(raw, "://") {
-		return raw
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if letter || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			continue
+		}
+		if i > 0 && strings.HasPrefix(raw[i:], ":/") {
+			return raw
+		}
+		break
 	}
 	return "http://" + raw
 }
@@ -172,29 +182,23 @@ func (a *app) request(o *options) (*fetch.Request, error) {
 		MaxTime:        o.limits.maxTime,
 		ConnectTimeout: o.limits.connectTimeout,
 		MaxFileSize:    o.limits.maxFileSize,
+		PathAsIs:       q.pathAsIs,
 	}
 	if q.head && r.Method == "" {
 		r.Method = "HEAD"
 	}
-	for _, h := range q.headers {
-		name, value, ok := strings.Cut(h, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" {
-			return nil, usageErr("-H %q: a header is 'Name: value' ('Name:' removes a default)", h)
-		}
-		r.Fields = append(r.Fields, rawhttp.Field{Name: name, Value: strings.TrimSpace(value)})
+	var err error
+	if r.Fields, r.Remove, err = a.userHeaders(q.headers); err != nil {
+		return nil, err
 	}
 	if q.userAgent != nil {
 		r.UserAgent = *q.userAgent
 	}
-	if e := q.referer; e != "" {
-		r.Fields = append(r.Fields, rawhttp.Field{Name: "Referer", Value: e})
-	}
+	setReferer(r, q.referer)
 	if u := q.user; u != "" {
 		user, pass, _ := strings.Cut(u, ":")
-		r.Fields = append(r.Fields, rawhttp.Field{Name: "Authorization", Value: rawhttp.BasicAuth(user, pass)})
+		r.Auth = rawhttp.BasicAuth(user, pass)
 	}
-	var err error
 	if r.Body, err = a.body(q); err != nil {
 		return nil, err
 	}

@@ -26,16 +26,17 @@ func flags() []cli.Flag {
 		// Request.
 		&cli.StringFlag{Name: "request", Aliases: []string{"X"}, Usage: "use `METHOD` instead of GET/POST/HEAD"},
 		&cli.BoolFlag{Name: "head", Aliases: []string{"I"}, Usage: "send HEAD and print the response head"},
-		&cli.StringSliceFlag{Name: "header", Aliases: []string{"H"}, Usage: "add `'NAME: VALUE'` to the request ('NAME:' removes a default)"},
+		&cli.StringSliceFlag{Name: "header", Aliases: []string{"H"}, Usage: "add `'NAME: VALUE'` to the request ('NAME:' removes a default, 'NAME;' sends it empty, @FILE reads one a line)"},
 		&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "POST `DATA` form-encoded (@file reads a file, dropping CR and LF)"},
 		&cli.StringSliceFlag{Name: "data-binary", Usage: "POST `DATA` exactly as given (@file reads a file as is)"},
 		&cli.StringSliceFlag{Name: "data-raw", Usage: "POST `DATA` like -d, without @file"},
 		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "HTTP Basic credentials `USER:PASSWORD`"},
 		&cli.StringFlag{Name: "user-agent", Aliases: []string{"A"}, Usage: "send User-Agent: `NAME` ('' sends none)"},
-		&cli.StringFlag{Name: "referer", Aliases: []string{"e"}, Usage: "send Referer: `URL`"},
+		&cli.StringFlag{Name: "referer", Aliases: []string{"e"}, Usage: "send Referer: `URL` (URL;auto or ;auto: on each redirect, the previous URL)"},
 		&cli.BoolFlag{Name: "compressed", Usage: "ask for gzip or deflate and decode the body"},
 		&cli.BoolFlag{Name: "raw", Usage: "write the body as it came off the wire: chunk framing kept, nothing decoded"},
 		&cli.BoolFlag{Name: "http1.0", Aliases: []string{"0"}, Usage: "speak HTTP/1.0"},
+		&cli.BoolFlag{Name: "path-as-is", Usage: "send the path's /./ and /../ segments as they are (they are removed by default, as curl)"},
 
 		// Redirects, limits, timeouts.
 		&cli.BoolFlag{Name: "location", Aliases: []string{"L"}, Usage: "follow redirects"},

@@ -54,6 +54,7 @@ type requestOptions struct {
 	compressed bool     // --compressed
 	raw        bool     // --raw
 	http10     bool     // -0
+	pathAsIs   bool     // --path-as-is
 }
 
 // limitOptions bound the transfer.
@@ -123,6 +124,7 @@ func readOptions(c *cli.Context) (options, error) {
 			compressed: c.Bool("compressed"),
 			raw:        c.Bool("raw"),
 			http10:     c.Bool("http1.0"),
+			pathAsIs:   c.Bool("path-as-is"),
 		},
 		limits: limitOptions{follow: c.Bool("location"), maxRedirs: defaultMaxRedirs},
 		network: networkOptions{

@@ -132,7 +132,10 @@ func writeOutVars(input string, res *fetch.Result, ferr error, code int) map[str
 	if ferr != nil {
 		errmsg = ferr.Error()
 	}
-	var ctype any
+	var ctype, referer any // null in %{json} when there is none, as curl
+	if res.Referer != "" {
+		referer = res.Referer
+	}
 	version, scheme := "", ""
 	if res.Response != nil {
 		if ct := res.Response.Get("Content-Type"); ct != "" {
@@ -175,6 +178,7 @@ func writeOutVars(input string, res *fetch.Result, ferr error, code int) map[str
 		"num_redirects":      res.Redirects,
 		"num_connects":       res.Connects,
 		"method":             res.Method,
+		"referer":            referer,
 		"scheme":             scheme,
 		"content_type":       ctype,
 		"exitcode":           code,

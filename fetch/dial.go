@@ -49,7 +49,11 @@ func (t *Tor) addrs() ([]socks.Addr, bool, error) {
 // so a redirect never leaves the proxy or Tor.
 type Dialer struct {
 	// Network is "tcp" (any address family), "tcp4" (-4) or "tcp6" (-6).
-	// It filters the addresses of names resolved here.
+	// It is about the target alone: it filters the target's addresses
+	// where they are known here (a direct or socks5:// connection, or an
+	// IP literal in the URL), and never the address of the proxy or of
+	// Tor. With socks5h:// and Tor the target's name goes to the proxy,
+	// which picks the address family itself.
 	Network string
 
 	// Tor, when set, sends every connection through Tor; Proxy is ignored.
@@ -123,8 +127,8 @@ func (d *Dialer) dialContext(ctx context.Context, network, address string) (net.
 	return nd.DialContext(ctx, network, address)
 }
 
-// lookup resolves host here and keeps the addresses of the Dialer's family.
-// An IP literal is returned as is, without asking the resolver.
+// lookup resolves host here (the target, or a proxy's name). An IP literal
+// is returned as is, without asking the resolver.
 func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 	var ips []net.IP
 	if ip := net.ParseIP(host); ip != nil {
@@ -140,6 +144,12 @@ func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 			ips = append(ips, a.IP)
 		}
 	}
+	return ips, nil
+}
+
+// family keeps the target's addresses of the Dialer's family (-4, -6); an
+// error when none is left.
+func (d *Dialer) family(host string, ips []net.IP) ([]net.IP, error) {
 	var kept []net.IP
 	for _, ip := range ips {
 		v4 := ip.To4() != nil
@@ -208,6 +218,11 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 		return nil, errorf(ErrResolve, nil, "refusing to resolve %s %s: .onion names are not in DNS (RFC 7686)", host, how).
 			withHint("use --tor, or -x socks5h://HOST:PORT so that Tor resolves the name")
 	}
+	if ip := net.ParseIP(host); ip != nil && rt.remoteDNS() {
+		if _, err := d.family(host, []net.IP{ip}); err != nil {
+			return nil, errorf(ErrResolve, err, "could not resolve host: %s (%s)", host, dnsReason(err))
+		}
+	}
 	if rt.remoteDNS() {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvResolve, Host: host, Remote: true})
 		if err := f.lock(ctx); err != nil {
@@ -223,6 +238,9 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	}
 
 	ips, err := d.lookup(ctx, host)
+	if err == nil {
+		ips, err = d.family(host, ips)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, f.timeoutError(ctx, err)
@@ -253,10 +271,15 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 
 // dialEach dials port at each of ips in turn (dial) until one connects,
 // and returns that connection and its address, or every attempt's error.
+// Only the target is dialled in the Dialer's family: a proxy and Tor in any.
 func (f *fetcher) dialEach(ctx context.Context, h *hop, ips []net.IP, port, host string, role fetchtrace.Role) (net.Conn, net.IP, []error) {
+	network := "tcp"
+	if role == fetchtrace.ToTarget {
+		network = f.dialer.network()
+	}
 	var errs []error
 	for _, ip := range ips {
-		c, err := f.dial(ctx, h, f.dialer.network(), net.JoinHostPort(ip.String(), port), host, role)
+		c, err := f.dial(ctx, h, network, net.JoinHostPort(ip.String(), port), host, role)
 		if err == nil {
 			return c, ip, nil
 		}
@@ -285,7 +308,8 @@ func (f *fetcher) dial(ctx context.Context, h *hop, network, address, host strin
 }
 
 // proxyDial is the socks.Config.Dial for a proxy reached over TCP: it
-// resolves the proxy's name here (a proxy is not the target) and dials it.
+// resolves the proxy's name here (a proxy is not the target, so -4 and -6
+// do not filter its addresses) and dials it.
 func (f *fetcher) proxyDial(h *hop, role fetchtrace.Role) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		if network == "unix" {

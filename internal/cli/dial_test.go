@@ -43,3 +43,56 @@ func TestOnionFinalDots(t *testing.T) {
 		})
 	}
 }
+
+// TestAddressFamilyIsTheTargets: -4 and -6 choose the target's addresses
+// where sockfetch knows them, never Tor's or the proxy's, whether given as
+// a literal or as a name. (curl 7.88.1 applies them to the proxy too:
+// `curl -6 -x socks5h://127.0.0.1:1080 URL` exits 7.)
+func TestAddressFamilyIsTheTargets(t *testing.T) {
+	srv := okServer(t)
+	named := fmt.Sprintf("http://site.test:%d/", srv.Port)
+	tor := torProxy(t, map[string]string{"site.test": "127.0.0.1"})
+
+	for _, fam := range []string{"-4", "-6"} {
+		t.Run(fam, func(t *testing.T) {
+			var dl dialLog
+			o := runOpts{resolver: failResolver{t}, dial: dl.dial}
+			sockfetchWith(t, o, fam, "--tor-addr", tor.Addr, named).want(t, 0, "hello, world\n")
+			sockfetchWith(t, o, fam, "--tor", "--tor-addr", tor.Addr, named).want(t, 0, "hello, world\n")
+			sockfetchWith(t, runOpts{resolver: failResolver{t}, dial: dl.dial, env: map[string]string{"SOCKFETCH_TOR_ADDR": tor.Addr}},
+				fam, "--tor", named).want(t, 0, "hello, world\n")
+			sockfetchWith(t, o, fam, "-x", "socks5h://"+tor.Addr, named).want(t, 0, "hello, world\n")
+			dl.onlyTo(t, tor.Addr)
+
+			// A proxy named by a name: its addresses are not filtered either.
+			var pl dialLog
+			byName := runOpts{resolver: hostsResolver{"proxy.test": "127.0.0.1"}, dial: pl.dial}
+			sockfetchWith(t, byName, fam, "-x", fmt.Sprintf("socks5h://proxy.test:%d", tor.Port), named).want(t, 0, "hello, world\n")
+			pl.onlyTo(t, tor.Addr)
+		})
+	}
+
+	// socks5://: the target's name is resolved here, in the family asked for.
+	p := torProxy(t, nil)
+	local := fmt.Sprintf("http://localhost:%d/", srv.Port)
+	sockfetch(t, "-4", "-x", "socks5://"+p.Addr, local).want(t, 0, "hello, world\n")
+	if reqs := p.Requests(); len(reqs) != 1 || reqs[0].ATYP != 1 || reqs[0].Host != "127.0.0.1" {
+		t.Errorf("SOCKS requests %+v, want one for 127.0.0.1", reqs)
+	}
+	var dl dialLog
+	r := sockfetchWith(t, runOpts{dial: dl.dial}, "-6", "-x", "socks5://"+p.Addr, local)
+	r.want(t, 6, "", "sockfetch: could not resolve host: localhost (no IPv6 address)")
+	r.errLine(t)
+	if len(dl.addrs) != 0 {
+		t.Errorf("dialed %q with no IPv6 address for the target", dl.addrs)
+	}
+
+	// An IP literal target of the other family is refused through Tor as
+	// directly, before anything is dialed or resolved.
+	r = sockfetchWith(t, runOpts{resolver: failResolver{t}, dial: dl.dial}, "-6", "--tor-addr", tor.Addr, srv.URL)
+	r.want(t, 6, "", "sockfetch: could not resolve host: 127.0.0.1 (no IPv6 address)")
+	r.errLine(t)
+	if len(dl.addrs) != 0 {
+		t.Errorf("dialed %q for a target of the wrong family", dl.addrs)
+	}
+}

@@ -242,8 +242,8 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 		ips, err = d.family(host, ips)
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, f.timeoutError(ctx, err)
+		if expired(ctx, err) {
+			return nil, f.connectTimeout(ctx, err)
 		}
 		return nil, errorf(ErrResolve, err, "could not resolve host: %s (%s)", host, dnsReason(err))
 	}
@@ -258,8 +258,8 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 		return &conn{Conn: c, peer: ip.String(), port: port, local: c.LocalAddr()}, nil
 	}
 	err = errors.Join(errs...)
-	if ctx.Err() != nil {
-		return nil, f.timeoutError(ctx, err)
+	if expired(ctx, err) {
+		return nil, f.tcpTimeout(ctx, h, err, host, port)
 	}
 	e := errorf(ErrConnect, err, "failed to connect to %s port %d after %d ms: %s",
 		host, port, h.since().Milliseconds(), connReason(errs[len(errs)-1]))
@@ -284,7 +284,7 @@ func (f *fetcher) dialEach(ctx context.Context, h *hop, ips []net.IP, port, host
 			return c, ip, nil
 		}
 		errs = append(errs, err)
-		if ctx.Err() != nil {
+		if expired(ctx, err) {
 			break
 		}
 	}
@@ -361,7 +361,7 @@ func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host strin
 	}
 	c, err := socks.Connect(ctx, cfg, host, port)
 	if err != nil {
-		return nil, f.socksError(ctx, err)
+		return nil, f.socksError(ctx, h, err)
 	}
 	return f.tunnelOpen(h, c, host, port), nil
 }
@@ -390,7 +390,7 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 	}
 	c, used, err := socks.ConnectTor(ctx, addrs, cfg, host, port)
 	if err != nil {
-		return nil, f.socksError(ctx, err)
+		return nil, f.socksError(ctx, h, err)
 	}
 	if f.obs != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "using Tor at " + used.String()})
@@ -412,14 +412,21 @@ func (f *fetcher) tunnelOpen(h *hop, c net.Conn, host string, port int) *conn {
 }
 
 // socksError turns a failure of socks.Connect into an *Error.
-func (f *fetcher) socksError(ctx context.Context, err error) error {
+func (f *fetcher) socksError(ctx context.Context, h *hop, err error) error {
 	f.emit(fetchtrace.Event{Kind: fetchtrace.EvSOCKSDone, Err: err})
 	var se *socks.Error
 	if !errors.As(err, &se) {
 		return errorf(ErrProxy, err, "%v", err)
 	}
-	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		e := f.timeoutError(ctx, err)
+	if expired(ctx, err) {
+		e := f.connectTimeout(ctx, err)
+		// The TCP connect to the proxy or to Tor (one address) is worded
+		// as the connect to the target.
+		if phost, pport, perr := net.SplitHostPort(se.Proxy); se.Kind == socks.KindDial && perr == nil {
+			if n, aerr := strconv.Atoi(pport); aerr == nil {
+				e = f.tcpTimeout(ctx, h, err, phost, n)
+			}
+		}
 		if e.Hint == "" {
 			e.Hint = se.Hint()
 		}
@@ -437,6 +444,50 @@ func (f *fetcher) socksError(ctx context.Context, err error) error {
 		kind = ErrUsage
 	}
 	return (&Error{Kind: kind, Msg: se.Error(), Cause: err}).withHint(se.Hint())
+}
+
+// expired reports whether a time limit ran out: ctx's, or the deadline a
+// dial or a read took from it. That error can come back before ctx.Err()
+// is set (the poller's timer and the context's are two timers), so the
+// error is looked at as well as ctx. It is an os.ErrDeadlineExceeded from
+// the poller, or net's timeout error, which is context.DeadlineExceeded.
+// The kernel's own ETIMEDOUT is no time limit of ours (curl: exit 7).
+func expired(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// connectLimitFirst reports whether ctx's deadline is --connect-timeout's
+// rather than --max-time's (the earlier one is what runs out). It reads the
+// deadlines, not which context is done yet, so the answer does not race.
+func (f *fetcher) connectLimitFirst(ctx context.Context) bool {
+	cd, ok := ctx.Deadline()
+	if !ok {
+		return false
+	}
+	od, ok := f.overall.Deadline()
+	return !ok || cd.Before(od)
+}
+
+// connectTimeout describes a time limit that ran out while the hop was
+// being connected (name, TCP, SOCKS, TLS): curl says "Connection timed out
+// after N milliseconds" there for -m and --connect-timeout alike. A
+// canceled fetch (Ctrl-C) is timeoutError's.
+func (f *fetcher) connectTimeout(ctx context.Context, cause error) *Error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return f.timeoutError(ctx, cause)
+	}
+	return errorf(ErrTimeout, cause, "connection timed out after %d milliseconds", time.Since(f.start).Milliseconds())
+}
+
+// tcpTimeout describes a time limit that ran out during the TCP connect to
+// host:port (the target, a proxy or Tor). An expired --connect-timeout is
+// worded as curl: "Failed to connect to H port P after N ms: Timeout was
+// reached"; an expired -m as connectTimeout.
+func (f *fetcher) tcpTimeout(ctx context.Context, h *hop, cause error, host string, port int) *Error {
+	if errors.Is(ctx.Err(), context.Canceled) || !f.connectLimitFirst(ctx) {
+		return f.connectTimeout(ctx, cause)
+	}
+	return errorf(ErrTimeout, cause, "failed to connect to %s port %d after %d ms: timeout was reached", host, port, h.since().Milliseconds())
 }
 
 // timeoutError describes an expired MaxTime or ConnectTimeout.

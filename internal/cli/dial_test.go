@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 
+	"sockfetch/internal/testenv"
 	"sockfetch/internal/testserver"
 )
 
@@ -94,5 +96,45 @@ func TestAddressFamilyIsTheTargets(t *testing.T) {
 	r.errLine(t)
 	if len(dl.addrs) != 0 {
 		t.Errorf("dialed %q for a target of the wrong family", dl.addrs)
+	}
+}
+
+// TestConnectTimeoutIsAlways28: a time limit that runs out during the TCP
+// connect exits 28, however the dial error and the context's deadline race,
+// with curl's words: "failed to connect to H port P after N ms: timeout was
+// reached" for --connect-timeout, "connection timed out after N
+// milliseconds" for -m. The same holds for the connect to a proxy or Tor,
+// and Tor stays the only address dialed.
+func TestConnectTimeoutIsAlways28(t *testing.T) {
+	hole := testenv.Blackhole(t)
+	host, port, _ := net.SplitHostPort(hole)
+	url := "http://" + hole + "/"
+	connectWords := fmt.Sprintf("sockfetch: failed to connect to %s port %s after ", host, port)
+	for _, tt := range []struct {
+		name  string
+		args  []string
+		words []string
+	}{
+		{"--connect-timeout", []string{"--connect-timeout", "0.02", url}, []string{connectWords, " ms: timeout was reached"}},
+		{"-m", []string{"-m", "0.02", url}, []string{"sockfetch: connection timed out after ", " milliseconds"}},
+		{"both, connect first", []string{"--connect-timeout", "0.02", "-m", "5", url}, []string{connectWords, "timeout was reached"}},
+		{"both, -m first", []string{"--connect-timeout", "5", "-m", "0.02", url}, []string{"sockfetch: connection timed out after "}},
+		{"proxy", []string{"--connect-timeout", "0.02", "-x", "socks5h://" + hole, "http://site.test/"}, []string{connectWords, "timeout was reached"}},
+		{"Tor", []string{"--connect-timeout", "0.02", "--tor-addr", hole, "http://site.test/"}, []string{connectWords, "timeout was reached"}},
+		{"Tor, -m", []string{"-m", "0.02", "--tor-addr", hole, "http://site.test/"}, []string{"sockfetch: connection timed out after "}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var dl dialLog
+			o := runOpts{resolver: failResolver{t}, dial: dl.dial}
+			for i := 0; i < 50; i++ {
+				r := sockfetchWith(t, o, tt.args...)
+				r.want(t, 28, "", tt.words...)
+				r.errLine(t)
+				if t.Failed() {
+					t.Fatalf("run %d of 50", i+1)
+				}
+			}
+			dl.onlyTo(t, hole)
+		})
 	}
 }

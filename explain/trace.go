@@ -228,7 +228,7 @@ func (t *Trace) tls(cs *tls.ConnectionState) {
 // dump writes one record as curl's tool_cb_dbg.c does: the header line,
 // then rows of 16 bytes in hex and text (--trace), or of up to 64
 // characters of text, broken after each CR LF (--trace-ascii). Bytes
-// outside printable ASCII print as '.'.
+// outside printable ASCII (0x20–0x7e; DEL is not printable) print as '.'.
 func (t *Trace) dump(text string, b []byte) {
 	size := len(b)
 	fmt.Fprintf(t.bw, "%s%s, %d bytes (0x%x)\n", t.stamp(), text, size, size)
@@ -255,7 +255,7 @@ func (t *Trace) dump(text string, b []byte) {
 				break
 			}
 			ch := b[i+c]
-			if ch < 0x20 || ch >= 0x80 {
+			if ch < 0x20 || ch >= 0x7f {
 				ch = '.'
 			}
 			row = append(row, ch)

@@ -62,6 +62,8 @@ func TestDump(t *testing.T) {
 		{true, "ab\r\ncd\r\n", "0000: ab\n0004: cd\n"},
 		{true, "\r\n", "0000: \n"},
 		{true, "a\rb\x00\xff", "0000: a.b..\n"},
+		{true, "~\x7f\x1b[2J", "0000: ~..[2J\n"}, // DEL is not printable: curl writes '.'
+		{false, "\x7f", "0000: 7f                                              .\n"},
 		{true, strings.Repeat("x", 64) + "\r\ny", "0000: " + strings.Repeat("x", 64) + "\n0042: y\n"},
 		{true, strings.Repeat("x", 63) + "\r\ny", "0000: " + strings.Repeat("x", 63) + "\n0041: y\n"},
 		{true, strings.Repeat("x", 70), "0000: " + strings.Repeat("x", 64) + "\n0040: xxxxxx\n"},
@@ -187,6 +189,7 @@ func TestTraceLikeCurl(t *testing.T) {
 			"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
 		"long-lines": "HTTP/1.1 200 OK\r\nX-Long: " + strings.Repeat("0123456789", 15) + "\r\nContent-Length: 80\r\nConnection: close\r\n\r\n" +
 			strings.Repeat("binary\x00\x01\xfe\xff", 8),
+		"control-bytes": "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\n~\x7f\x1b[2J\x80\x9b",
 	}
 	for name, resp := range responses {
 		for _, flag := range []string{"--trace-ascii", "--trace"} {

@@ -49,7 +49,11 @@ func (t *Tor) addrs() ([]socks.Addr, bool, error) {
 // so a redirect never leaves the proxy or Tor.
 type Dialer struct {
 	// Network is "tcp" (any address family), "tcp4" (-4) or "tcp6" (-6).
-	// It filters the addresses of names resolved here.
+	// It is about the target alone: it filters the target's addresses
+	// where they are known here (a direct or socks5:// connection, or an
+	// IP literal in the URL), and never the address of the proxy or of
+	// Tor. With socks5h:// and Tor the target's name goes to the proxy,
+	// which picks the address family itself.
 	Network string
 
 	// Tor, when set, sends every connection through Tor; Proxy is ignored.
@@ -123,10 +127,10 @@ func (d *Dialer) dialContext(ctx context.Context, network, address string) (net.
 	return nd.DialContext(ctx, network, address)
 }
 
-// lookup resolves host here and keeps the addresses of the Dialer's family.
-// An IP literal is returned as is (an IPv6 zone dropped), and localhost and
-// the names under .localhost are loopback (localhostIPs), without asking
-// the resolver.
+// lookup resolves host here (the target, or a proxy's name). An IP literal
+// is returned as is (an IPv6 zone dropped), and localhost and the names
+// under .localhost are loopback (localhostIPs), without asking the
+// resolver; family then keeps the target's addresses of -4/-6.
 func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 	var ips []net.IP
 	if ip := parseIPZone(host); ip != nil {
@@ -144,6 +148,12 @@ func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 			ips = append(ips, a.IP)
 		}
 	}
+	return ips, nil
+}
+
+// family keeps the target's addresses of the Dialer's family (-4, -6); an
+// error when none is left.
+func (d *Dialer) family(host string, ips []net.IP) ([]net.IP, error) {
 	var kept []net.IP
 	for _, ip := range ips {
 		v4 := ip.To4() != nil
@@ -212,6 +222,11 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 		return nil, errorf(ErrResolve, nil, "refusing to resolve %s %s: .onion names are not in DNS (RFC 7686)", host, how).
 			withHint("use --tor, or -x socks5h://HOST:PORT so that Tor resolves the name")
 	}
+	if ip := net.ParseIP(host); ip != nil && rt.remoteDNS() {
+		if _, err := d.family(host, []net.IP{ip}); err != nil {
+			return nil, errorf(ErrResolve, err, "could not resolve host: %s (%s)", host, dnsReason(err))
+		}
+	}
 	if rt.remoteDNS() {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvResolve, Host: host, Remote: true})
 		if err := f.lock(ctx); err != nil {
@@ -227,9 +242,12 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	}
 
 	ips, err := d.lookup(ctx, host)
+	if err == nil {
+		ips, err = d.family(host, ips)
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, f.timeoutError(ctx, err)
+		if expired(ctx, err) {
+			return nil, f.connectTimeout(ctx, err)
 		}
 		return nil, errorf(ErrResolve, err, "could not resolve host: %s (%s)", host, dnsReason(err))
 	}
@@ -244,8 +262,8 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 		return &conn{Conn: c, peer: ip.String(), port: port, local: c.LocalAddr()}, nil
 	}
 	err = errors.Join(errs...)
-	if ctx.Err() != nil {
-		return nil, f.timeoutError(ctx, err)
+	if expired(ctx, err) {
+		return nil, f.tcpTimeout(ctx, h, err, host, port)
 	}
 	e := errorf(ErrConnect, err, "failed to connect to %s port %d after %d ms: %s",
 		host, port, h.since().Milliseconds(), connReason(errs[len(errs)-1]))
@@ -257,15 +275,20 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 
 // dialEach dials port at each of ips in turn (dial) until one connects,
 // and returns that connection and its address, or every attempt's error.
+// Only the target is dialled in the Dialer's family: a proxy and Tor in any.
 func (f *fetcher) dialEach(ctx context.Context, h *hop, ips []net.IP, port, host string, role fetchtrace.Role) (net.Conn, net.IP, []error) {
+	network := "tcp"
+	if role == fetchtrace.ToTarget {
+		network = f.dialer.network()
+	}
 	var errs []error
 	for _, ip := range ips {
-		c, err := f.dial(ctx, h, f.dialer.network(), net.JoinHostPort(ip.String(), port), host, role)
+		c, err := f.dial(ctx, h, network, net.JoinHostPort(ip.String(), port), host, role)
 		if err == nil {
 			return c, ip, nil
 		}
 		errs = append(errs, err)
-		if ctx.Err() != nil {
+		if expired(ctx, err) {
 			break
 		}
 	}
@@ -289,7 +312,8 @@ func (f *fetcher) dial(ctx context.Context, h *hop, network, address, host strin
 }
 
 // proxyDial is the socks.Config.Dial for a proxy reached over TCP: it
-// resolves the proxy's name here (a proxy is not the target) and dials it.
+// resolves the proxy's name here (a proxy is not the target, so -4 and -6
+// do not filter its addresses) and dials it.
 func (f *fetcher) proxyDial(h *hop, role fetchtrace.Role) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		if network == "unix" {
@@ -341,7 +365,7 @@ func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host strin
 	}
 	c, err := socks.Connect(ctx, cfg, host, port)
 	if err != nil {
-		return nil, f.socksError(ctx, err)
+		return nil, f.socksError(ctx, h, err)
 	}
 	return f.tunnelOpen(h, c, host, port), nil
 }
@@ -370,7 +394,7 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 	}
 	c, used, err := socks.ConnectTor(ctx, addrs, cfg, host, port)
 	if err != nil {
-		return nil, f.socksError(ctx, err)
+		return nil, f.socksError(ctx, h, err)
 	}
 	if f.obs != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "using Tor at " + used.String()})
@@ -392,14 +416,21 @@ func (f *fetcher) tunnelOpen(h *hop, c net.Conn, host string, port int) *conn {
 }
 
 // socksError turns a failure of socks.Connect into an *Error.
-func (f *fetcher) socksError(ctx context.Context, err error) error {
+func (f *fetcher) socksError(ctx context.Context, h *hop, err error) error {
 	f.emit(fetchtrace.Event{Kind: fetchtrace.EvSOCKSDone, Err: err})
 	var se *socks.Error
 	if !errors.As(err, &se) {
 		return errorf(ErrProxy, err, "%v", err)
 	}
-	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		e := f.timeoutError(ctx, err)
+	if expired(ctx, err) {
+		e := f.connectTimeout(ctx, err)
+		// The TCP connect to the proxy or to Tor (one address) is worded
+		// as the connect to the target.
+		if phost, pport, perr := net.SplitHostPort(se.Proxy); se.Kind == socks.KindDial && perr == nil {
+			if n, aerr := strconv.Atoi(pport); aerr == nil {
+				e = f.tcpTimeout(ctx, h, err, phost, n)
+			}
+		}
 		if e.Hint == "" {
 			e.Hint = se.Hint()
 		}
@@ -417,6 +448,50 @@ func (f *fetcher) socksError(ctx context.Context, err error) error {
 		kind = ErrUsage
 	}
 	return (&Error{Kind: kind, Msg: se.Error(), Cause: err}).withHint(se.Hint())
+}
+
+// expired reports whether a time limit ran out: ctx's, or the deadline a
+// dial or a read took from it. That error can come back before ctx.Err()
+// is set (the poller's timer and the context's are two timers), so the
+// error is looked at as well as ctx. It is an os.ErrDeadlineExceeded from
+// the poller, or net's timeout error, which is context.DeadlineExceeded.
+// The kernel's own ETIMEDOUT is no time limit of ours (curl: exit 7).
+func expired(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// connectLimitFirst reports whether ctx's deadline is --connect-timeout's
+// rather than --max-time's (the earlier one is what runs out). It reads the
+// deadlines, not which context is done yet, so the answer does not race.
+func (f *fetcher) connectLimitFirst(ctx context.Context) bool {
+	cd, ok := ctx.Deadline()
+	if !ok {
+		return false
+	}
+	od, ok := f.overall.Deadline()
+	return !ok || cd.Before(od)
+}
+
+// connectTimeout describes a time limit that ran out while the hop was
+// being connected (name, TCP, SOCKS, TLS): curl says "Connection timed out
+// after N milliseconds" there for -m and --connect-timeout alike. A
+// canceled fetch (Ctrl-C) is timeoutError's.
+func (f *fetcher) connectTimeout(ctx context.Context, cause error) *Error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return f.timeoutError(ctx, cause)
+	}
+	return errorf(ErrTimeout, cause, "connection timed out after %d milliseconds", time.Since(f.start).Milliseconds())
+}
+
+// tcpTimeout describes a time limit that ran out during the TCP connect to
+// host:port (the target, a proxy or Tor). An expired --connect-timeout is
+// worded as curl: "Failed to connect to H port P after N ms: Timeout was
+// reached"; an expired -m as connectTimeout.
+func (f *fetcher) tcpTimeout(ctx context.Context, h *hop, cause error, host string, port int) *Error {
+	if errors.Is(ctx.Err(), context.Canceled) || !f.connectLimitFirst(ctx) {
+		return f.connectTimeout(ctx, cause)
+	}
+	return errorf(ErrTimeout, cause, "failed to connect to %s port %d after %d ms: timeout was reached", host, port, h.since().Milliseconds())
 }
 
 // timeoutError describes an expired MaxTime or ConnectTimeout.

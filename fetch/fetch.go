@@ -394,7 +394,7 @@ func (f *fetcher) dialHop(ctx context.Context, h *hop, res *Result, u *url.URL) 
 		h.tim.AppConnect = h.since()
 	}
 	if cctx.Err() != nil {
-		err := f.timeoutError(cctx, cctx.Err())
+		err := f.connectTimeout(cctx, cctx.Err())
 		f.closeHop(hc)
 		return nil, err
 	}

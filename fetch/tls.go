@@ -81,8 +81,8 @@ func (f *fetcher) tlsError(ctx context.Context, err error, host string) error {
 		return errorf(ErrCertificate, err, "server certificate not valid: %s", strings.TrimPrefix(ci.Error(), "x509: ")).withHint(hint)
 	case errors.As(err, &cve):
 		return errorf(ErrCertificate, err, "server certificate not trusted: %s", strings.TrimPrefix(cve.Err.Error(), "x509: ")).withHint(hint)
-	case ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded):
-		return f.timeoutError(ctx, err)
+	case expired(ctx, err):
+		return f.connectTimeout(ctx, err)
 	}
 	msg := strings.TrimPrefix(err.Error(), "tls: ")
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

@@ -56,11 +56,26 @@ func ParseAddr(s string) (Addr, error) {
 }
 
 // IsOnion reports whether host is .onion or a name under it (RFC 7686), in
-// any case and with or without a final dot. Such a name is reached only
-// through Tor and must never be looked up in DNS.
+// any case and with any number of final dots ("x.onion.", "x.onion.."):
+// OnionName drops them. Such a name is reached only through Tor and must
+// never be looked up in DNS.
 func IsOnion(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	h := strings.ToLower(OnionName(host))
 	return h == "onion" || strings.HasSuffix(h, ".onion")
+}
+
+// OnionName returns host without its final dots when it is a .onion name,
+// and host unchanged otherwise. This is the name to send to Tor: Tor takes
+// a name apart at its last dot (parse_extended_hostname in Tor's
+// connection_edge.c), so "x.onion." has an empty last label, is not
+// recognised as an onion service, and would go to an exit relay, whose
+// resolver would be asked for it in DNS, the leak RFC 7686 forbids.
+func OnionName(host string) string {
+	h := strings.TrimRight(host, ".")
+	if l := strings.ToLower(h); l == "onion" || strings.HasSuffix(l, ".onion") {
+		return h
+	}
+	return host
 }
 
 // Auth holds RFC 1929 username/password credentials.

@@ -57,7 +57,7 @@ func (f dialFunc) DialContext(ctx context.Context, network, addr string) (net.Co
 
 // Connect dials the proxy and asks it to CONNECT to host:port. host is sent as
 // a name (address type 0x03) unless it is an IP literal; the name is never
-// resolved here. Connect returns the connection Config.Dial made (a
+// resolved here. A .onion name is sent without final dots (OnionName). Connect returns the connection Config.Dial made (a
 // *net.TCPConn or *net.UnixConn with the default dialer), positioned right
 // after the proxy's reply, with no deadline set. Every error is an *Error.
 func Connect(ctx context.Context, c Config, host string, port int) (net.Conn, error) {
@@ -99,7 +99,10 @@ func Connect(ctx context.Context, c Config, host string, port int) (net.Conn, er
 	if err != nil {
 		return nil, &Error{Kind: KindUsage, Proxy: c.Proxy.String(), Target: target, Tor: c.Tor, Err: err, what: err.Error()}
 	}
-	_, err = d.(proxy.ContextDialer).DialContext(ctx, "tcp", target)
+	// Messages name the target as given; the wire carries an onion name
+	// without its final dots.
+	sent := net.JoinHostPort(OnionName(host), strconv.Itoa(port))
+	_, err = d.(proxy.ContextDialer).DialContext(ctx, "tcp", sent)
 	switch {
 	case dialErr != nil:
 		return nil, c.dialError(ctx, dialErr)

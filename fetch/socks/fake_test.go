@@ -362,6 +362,9 @@ func TestTargetEncoding(t *testing.T) {
 	}{
 		{"only-the-proxy-knows.test", "0501000319" + hexs("only-the-proxy-knows.test") + "0050"},
 		{"abc.onion", "0501000309" + hexs("abc.onion") + "0050"},
+		{"abc.onion.", "0501000309" + hexs("abc.onion") + "0050"}, // Tor would take it for a name to resolve at an exit
+		{"abc.ONION..", "0501000309" + hexs("abc.ONION") + "0050"},
+		{"example.com.", "050100030c" + hexs("example.com.") + "0050"}, // other names are sent as given
 		{"10.1.2.3", "050100010a0102030050"},
 		{"::1", "0501000400000000000000000000000000000001" + "0050"},
 		{"[::1]", "0501000400000000000000000000000000000001" + "0050"},

@@ -100,7 +100,12 @@ func TestIsOnion(t *testing.T) {
 		{"onion.example.com", false},
 		{"exampleonion", false},
 		{"example.onion.com", false},
-		{"example.onion..", false},
+		{"example.onion..", true},
+		{"example.onion...", true},
+		{"EXAMPLE.ONION..", true},
+		{"..", false},
+		{"example.com.", false},
+		{"onion.example.com..", false},
 		{"127.0.0.1", false},
 		{"::1", false},
 	}

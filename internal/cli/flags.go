@@ -48,8 +48,8 @@ func flags() []cli.Flag {
 		// Network.
 		&cli.StringFlag{Name: "proxy", Aliases: []string{"x"}, Usage: "use the SOCKS5 proxy `URL`: socks5h://[user:pass@]host:port (proxy resolves names) or socks5://"},
 		&cli.StringFlag{Name: "noproxy", Usage: "connect directly to the hosts in `LIST` (comma-separated, * for all)"},
-		&cli.BoolFlag{Name: "ipv4", Aliases: []string{"4"}, Usage: "resolve names to IPv4 addresses only"},
-		&cli.BoolFlag{Name: "ipv6", Aliases: []string{"6"}, Usage: "resolve names to IPv6 addresses only"},
+		&cli.BoolFlag{Name: "ipv4", Aliases: []string{"4"}, Usage: "the target's IPv4 addresses only (not the proxy's or Tor's)"},
+		&cli.BoolFlag{Name: "ipv6", Aliases: []string{"6"}, Usage: "the target's IPv6 addresses only (not the proxy's or Tor's)"},
 		&cli.BoolFlag{Name: "insecure", Aliases: []string{"k"}, Usage: "do not verify the server's certificate"},
 		&cli.StringFlag{Name: "cacert", Usage: "trust the CA certificates in PEM `FILE` instead of the system's"},
 

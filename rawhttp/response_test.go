@@ -80,7 +80,6 @@ var respCases = []respCase{
 	{file: "head-199-fields", status: 200, kind: Length},
 	{file: "head-line-8k", status: 200, kind: Length, length: 3, body: "end"},
 	{file: "head-status-999", status: 999, kind: Length},
-	{file: "head-minor-9", status: 200, kind: Length},
 	{file: "cdn", status: 200, kind: Length, length: 45, body: "<html><body>hello from the edge</body></html>"},
 
 	// 1xx interim responses.
@@ -138,6 +137,7 @@ var respCases = []respCase{
 	{file: "err-http09", err: ErrVersion},
 	{file: "err-http2-line", err: ErrVersion, msg: "malformed status line"},
 	{file: "err-version-2", err: ErrVersion, msg: "unsupported HTTP version"},
+	{file: "err-version-minor-9", err: ErrVersion, msg: "unsupported HTTP version (1.9) in response"}, // curl 7.88's exit 1; RFC 9112 §2.3 would read it as 1.1
 	{file: "err-version-lowercase", err: ErrVersion},
 	{file: "err-status-2-digits", err: ErrVersion},
 	{file: "err-status-099", err: ErrVersion},

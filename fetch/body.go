@@ -366,6 +366,8 @@ func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
 	switch {
 	case errors.Is(err, rawhttp.ErrEmpty):
 		return errorf(ErrEmptyReply, err, "empty reply from server")
+	case errors.As(err, &pe) && pe.NoStatusLine: // curl 7.88: 52 as well
+		return errorf(ErrEmptyReply, err, "empty reply from server: %s", pe.Msg)
 	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated):
 		return errorf(ErrPartial, err, "%s", pe.Msg) // a head cut short as well as a body
 	case errors.As(err, &pe):

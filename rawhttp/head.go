@@ -327,7 +327,9 @@ func (r *Reader) headEOF(err error, base int64, b []byte, first, empty bool) err
 			return err
 		}
 	}
-	return protoErr(ErrTruncated, base+int64(len(b)), ruleHeadEnd, "connection closed inside the response head after "+itoa(len(b))+" bytes", nil)
+	pe := protoErr(ErrTruncated, base+int64(len(b)), ruleHeadEnd, "connection closed inside the response head after "+itoa(len(b))+" bytes", nil)
+	pe.NoStatusLine = first || len(b) == 0
+	return pe
 }
 
 // emitPartial reports, when the head b (at stream offset base) is rejected

@@ -497,3 +497,36 @@ func TestFixturesCovered(t *testing.T) {
 		t.Errorf("%d cases, want at least 60", len(respCases))
 	}
 }
+
+// TestNoStatusLine checks which truncated heads say that no final status
+// line arrived (curl's empty reply), cut whole and one byte at a time.
+func TestNoStatusLine(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"H", true},
+		{"HTTP/1.1 20", true},
+		{"HTTP/1.1 200 OK\r", true},
+		{"HTTP/1.1 100 Continue\r\n\r\n", true},
+		{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 2", true},
+		{"HTTP/1.1 200 OK\r\n", false},
+		{"HTTP/1.1 200 OK\r\nX-A: 1\r\n", false},
+		{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n", false},
+	} {
+		for _, one := range []bool{false, true} {
+			var src io.Reader = strings.NewReader(tc.in)
+			if one {
+				src = iotest.OneByteReader(src)
+			}
+			_, err := NewReader(bufio.NewReader(src)).ReadResponse(nil, "GET")
+			var pe *ProtocolError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrTruncated) {
+				t.Fatalf("%q: %v, want ErrTruncated", tc.in, err)
+			}
+			if pe.NoStatusLine != tc.want {
+				t.Errorf("%q (one byte at a time: %v): NoStatusLine %v, want %v", tc.in, one, pe.NoStatusLine, tc.want)
+			}
+		}
+	}
+}

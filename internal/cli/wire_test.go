@@ -51,6 +51,11 @@ var wireCases = []wireCase{
 	{name: "status code of four digits", wire: "HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
 	{name: "status code below 100", wire: "HTTP/1.1 099 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
 	{name: "status code of letters", wire: "HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
+	{name: "head cut inside the status code", wire: "HTTP/1.1 20", code: 52, stderr: "sockfetch: empty reply from server: connection closed inside the response head after 11 bytes", curl: 52},
+	{name: "head cut inside the version", wire: "HTTP/1.", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
+	{name: "head cut before the status line's LF", wire: "HTTP/1.1 200 OK\r", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
+	{name: "head cut after a 1xx head", wire: "HTTP/1.1 100 Continue\r\n\r\n", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
+	{name: "head cut inside a status line after a 1xx head", wire: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 20", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
 	{name: "unknown transfer coding", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identityx\r\n\r\nhello", code: 61, stderr: `sockfetch: unrecognized transfer coding "identityx"`, curl: 61},
 	{name: "unknown transfer coding before chunked", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identityx, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", code: 61, stderr: `sockfetch: unrecognized transfer coding "identityx"`, curl: 61},
 

@@ -50,13 +50,17 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 		}
 	}
 
-	raw := &countReader{r: rd.Body(resp), n: &f.received, bar: bar}
+	src := rd.Body(resp)
+	raw := &countReader{r: src, n: &f.received, bar: bar}
 	var r io.Reader = raw
 	if limit > 0 {
 		r = &maxReader{r: r, left: limit, max: limit}
 	}
 	err := f.copyBody(ctx, r, raw, encodings)
 	f.endBody(err, fetchtrace.Event{Size: raw.total, Framing: fr})
+	if err == nil {
+		err = f.trailers(src)
+	}
 	return raw.total, err
 }
 

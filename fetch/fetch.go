@@ -76,6 +76,7 @@ type Result struct {
 	Redirects   int                // redirects followed
 	Connects    int                // connections opened
 	Timings     fetchtrace.Timings // curl's sums over all hops; Total is the whole operation
+	Redirect    time.Duration      // from the start until the last hop began, when a redirect was followed (time_redirect)
 	BodySize    int64              // body bytes received (after chunk decoding, before content decoding)
 	HeadSize    int64              // head bytes received, all hops, 1xx included
 	RequestSize int64              // request bytes sent (heads and bodies), all hops
@@ -188,6 +189,7 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 				withHint("raise the limit with --max-redirs N (-1 for none)")
 		}
 		res.Redirects++
+		res.Redirect = time.Since(f.start)
 		switch {
 		case status == 303 && method != "HEAD",
 			(status == 301 || status == 302) && method == "POST":

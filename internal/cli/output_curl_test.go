@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,6 +117,41 @@ func TestOutputAsCurl(t *testing.T) {
 			if curl != "" {
 				r, dump := run(curl)
 				check("curl", r, dump)
+			}
+		})
+	}
+}
+
+// TestWriteOutAsCurl checks -w variables against curl 7.88.1's bytes for
+// the same command line (times, ports and speeds vary, so none is used).
+func TestWriteOutAsCurl(t *testing.T) {
+	ok := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nX-A: 1\r\nX-A: 2\r\n\r\nhi"
+	moved := "HTTP/1.1 301 Moved\r\nLocation: ../b/c#frag\r\nContent-Length: 0\r\n\r\n"
+	for _, tc := range []outputCase{
+		{name: "header_json, %header first value, names case-insensitive", wire: ok,
+			args:   []string{"-o", "/dev/null", "-w", `%{header_json}|%header{x-a}|%{HTTP_CODE}|%{http_connect}|%{scheme}|%{num_headers}|%{urlnum}|%{filename_effective}|%{ssl_verify_result}|%{ftp_entry_path}`},
+			stdout: "{\"content-type\":[\"text/plain\"],\n\"content-length\":[\"2\"],\n\"x-a\":[\"1\",\"2\"]\n}|1|200|000|HTTP|4|0|/dev/null|0|"},
+		{name: "redirect_url and referer", wire: moved, args: []string{"-e", "http://ref.example/", "-w", `%{redirect_url}|%{referer}|%{num_redirects}|%{time_redirect}`},
+			stdout: "http://127.0.0.1:PORT/x/b/c#frag|http://ref.example/|0|0.000000"},
+		{name: "onerror without an error", wire: ok, args: []string{"-o", "/dev/null", "-w", `a%{onerror}b`}, stdout: "a"},
+		{name: "onerror after an error", wire: notFound, args: []string{"-f", "-w", `a%{onerror}b%{errormsg}`}, code: 22,
+			stdout: "abThe requested URL returned error: 404"},
+		{name: "HTTP/1.0 is 1", wire: "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", args: []string{"-w", `%{http_version}`}, stdout: "1"},
+		{name: "unterminated variable is text", wire: ok, args: []string{"-o", "/dev/null", "-w", `%{http_code\n`}, stdout: "%{http_code\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.StartRaw(t, []byte(tc.wire))
+			want := strings.ReplaceAll(tc.stdout, "PORT", strconv.Itoa(srv.Port))
+			args := append(append([]string{"-s"}, tc.args...), srv.URL+"/x/y/z")
+			r := sockfetch(t, args...)
+			if r.code != tc.code || r.stdout != want {
+				t.Errorf("sockfetch: exit %d stdout %q, want %d %q", r.code, r.stdout, tc.code, want)
+			}
+			if curl, err := exec.LookPath("curl"); err == nil {
+				out, _ := exec.Command(curl, args...).Output()
+				if string(out) != want {
+					t.Errorf("curl: stdout %q, want %q", out, want)
+				}
 			}
 		})
 	}

@@ -50,13 +50,17 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 		}
 	}
 
-	raw := &countReader{r: rd.Body(resp), n: &f.received, bar: bar}
+	src := rd.Body(resp)
+	raw := &countReader{r: src, n: &f.received, bar: bar}
 	var r io.Reader = raw
 	if limit > 0 {
 		r = &maxReader{r: r, left: limit, max: limit}
 	}
 	err := f.copyBody(ctx, r, raw, encodings)
 	f.endBody(err, fetchtrace.Event{Size: raw.total, Framing: fr})
+	if err == nil {
+		err = f.trailers(src)
+	}
 	return raw.total, err
 }
 
@@ -366,6 +370,8 @@ func (f *fetcher) readError(ctx context.Context, err error, inHead bool) error {
 	switch {
 	case errors.Is(err, rawhttp.ErrEmpty):
 		return errorf(ErrEmptyReply, err, "empty reply from server")
+	case errors.As(err, &pe) && pe.NoStatusLine: // curl 7.88: 52 as well
+		return errorf(ErrEmptyReply, err, "empty reply from server: %s", pe.Msg)
 	case errors.As(err, &pe) && errors.Is(err, rawhttp.ErrTruncated):
 		return errorf(ErrPartial, err, "%s", pe.Msg) // a head cut short as well as a body
 	case errors.As(err, &pe):

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -81,6 +82,7 @@ type Result struct {
 	Redirects   int                // redirects followed
 	Connects    int                // connections opened
 	Timings     fetchtrace.Timings // curl's sums over all hops; Total is the whole operation
+	Redirect    time.Duration      // from the start until the last hop began, when a redirect was followed (time_redirect)
 	BodySize    int64              // body bytes received (after chunk decoding, before content decoding)
 	HeadSize    int64              // head bytes received, all hops, 1xx included
 	RequestSize int64              // request bytes sent (heads and bodies), all hops
@@ -206,6 +208,7 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 				withHint("raise the limit with --max-redirs N (-1 for none)")
 		}
 		res.Redirects++
+		res.Redirect = time.Since(f.start)
 		switch {
 		case status == 303 && method != "HEAD",
 			(status == 301 || status == 302) && method == "POST":
@@ -470,8 +473,8 @@ func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn
 	return r, nil
 }
 
-// deliver returns the redirect to follow, or writes the response: its
-// heads with -i, then its body.
+// deliver returns the redirect to follow, or writes the response's body
+// (readHead wrote its heads).
 func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *response, u *url.URL) (*url.URL, int, error) {
 	status := r.Status
 	if f.req.Follow && isRedirect(status) {
@@ -480,11 +483,7 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 			if err != nil {
 				return nil, status, errorf(ErrBadURL, err, "bad Location %s in the %d response", quote(loc), status)
 			}
-			if f.out.Include {
-				if err := f.writeHeads(f.out.Body, r.Response); err != nil {
-					return nil, status, err
-				}
-			}
+			next.Fragment, next.RawFragment = "", ""
 			if f.obs != nil {
 				f.emit(fetchtrace.Event{Kind: fetchtrace.EvRedirect, URL: next.String(), Status: status, Info: fmt.Sprintf("%d %s: Location: %s", status, r.Reason, loc)})
 			}
@@ -493,11 +492,6 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 	}
 	if f.req.Fail && status >= 400 {
 		return nil, status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", status)
-	}
-	if f.out.Include {
-		if err := f.writeHeads(f.out.Body, r.Response); err != nil {
-			return nil, status, err
-		}
 	}
 	var err error
 	if f.req.Raw && r.Framing.Kind == rawhttp.Chunked {
@@ -548,27 +542,56 @@ func (f *fetcher) endBody(err error, e fetchtrace.Event) {
 	f.bodyEnd = nil
 }
 
-// heads counts the heads of resp (1xx first) and writes them to -D.
+// heads counts the heads of resp (1xx first) and writes them, as soon as
+// they are read, to -D and with -i to the body's output: as curl, a
+// redirect's head and the head of a status refused by -f included.
 func (f *fetcher) heads(res *Result, resp *rawhttp.Response) error {
 	for _, r := range resp.Interim {
 		res.HeadSize += int64(len(r.Head))
-	}
-	res.HeadSize += int64(len(resp.Head))
-	if f.out.Headers != nil {
-		return f.writeHeads(f.out.Headers, resp)
-	}
-	return nil
-}
-
-// writeHeads writes every head of resp (1xx first) to w.
-func (f *fetcher) writeHeads(w io.Writer, resp *rawhttp.Response) error {
-	for _, r := range resp.Interim {
-		if _, err := w.Write(r.Head); err != nil {
-			return writeError(err)
+		if err := f.writeHeadLines(r.Head); err != nil {
+			return err
 		}
 	}
-	if _, err := w.Write(resp.Head); err != nil {
-		return writeError(err)
+	res.HeadSize += int64(len(resp.Head))
+	return f.writeHeadLines(resp.Head)
+}
+
+// trailers writes the trailer section of a chunked body read through
+// body (what Reader.Body returned) where the heads went, after the body,
+// as curl does: its field lines as received, without the empty line that
+// ends it. A body of another framing has none.
+func (f *fetcher) trailers(body io.Reader) error {
+	cr, ok := body.(*rawhttp.ChunkedReader)
+	if !ok {
+		return nil
+	}
+	sec := cr.TrailerSection()
+	return f.writeHeadLines(sec[:max(len(sec)-len("\r\n"), 0)])
+}
+
+// writeHeadLines writes the lines of b to -D and, with -i, to the body's
+// output, line by line, as curl does: with -D - and -i both on standard
+// output, each line comes twice in a row.
+func (f *fetcher) writeHeadLines(b []byte) error {
+	if f.out.Headers == nil && !f.out.Include {
+		return nil
+	}
+	for len(b) > 0 {
+		n := bytes.IndexByte(b, '\n') + 1
+		if n == 0 {
+			n = len(b)
+		}
+		if f.out.Headers != nil {
+			if _, err := f.out.Headers.Write(b[:n]); err != nil {
+				return writeError(err)
+			}
+		}
+		if f.out.Include {
+			if _, err := f.out.Body.Write(b[:n]); err != nil {
+				return writeError(err)
+			}
+		}
+		b = b[n:]
 	}
 	return nil
 }

@@ -11,7 +11,8 @@ import (
 // whoever reads responses (the parse command) exits as a fetch would, and as
 // curl does where both refuse the bytes:
 //
-//   - ErrEmptyReply (52): not one byte;
+//   - ErrEmptyReply (52): not one byte, or no whole status line of a final
+//     response (cut inside it, or after 1xx heads alone);
 //   - ErrPartial (18): the stream ended inside the head or the body;
 //   - ErrVersion (1): not HTTP/1.x (curl: unsupported protocol);
 //   - ErrRecv (56): a size limit passed, or the chunk framing broke (curl:
@@ -20,7 +21,7 @@ import (
 func ResponseKind(err error) error {
 	var pe *rawhttp.ProtocolError
 	switch {
-	case errors.Is(err, rawhttp.ErrEmpty):
+	case errors.Is(err, rawhttp.ErrEmpty), errors.As(err, &pe) && pe.NoStatusLine:
 		return ErrEmptyReply
 	case errors.Is(err, rawhttp.ErrTruncated):
 		return ErrPartial

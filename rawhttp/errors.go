@@ -44,6 +44,12 @@ type ProtocolError struct {
 	Msg    string // what happened, lowercase, e.g. "transfer closed with 12 bytes remaining"
 	Near   []byte // up to ~80 bytes around Offset (quoted with %q by Error)
 	InBody bool   // the problem is in the body (after a complete head)
+
+	// NoStatusLine, with ErrTruncated, says that the stream ended before
+	// the end of a status line: inside the first line of a head, or right
+	// after a 1xx head. No final response began, which curl 7.88 calls an
+	// empty reply (exit 52), as it does for no byte at all.
+	NoStatusLine bool
 }
 
 // Error returns "rawhttp: " and the message, followed by the bytes near the

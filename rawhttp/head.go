@@ -202,6 +202,13 @@ func (l *lexer) statusLine(line []byte) error {
 	if major != 1 {
 		return protoErr(ErrVersion, l.base, ruleStatusLine, "unsupported HTTP version", line)
 	}
+	// RFC 9112 §2.3 says a higher minor version (HTTP/1.2) SHOULD be read
+	// as the highest known, 1.1; sockfetch's contract is curl's exit code,
+	// and curl 7.88 refuses it: "(1) Unsupported HTTP version (1.2) in
+	// response".
+	if minor > 1 {
+		return protoErr(ErrVersion, l.base, ruleStatusLine, "unsupported HTTP version (1."+itoa(minor)+") in response", line)
+	}
 	l.major, l.minor, l.status = major, minor, status
 	l.reason = [2]int{min(13, len(line)), len(line)}
 	return nil
@@ -320,7 +327,9 @@ func (r *Reader) headEOF(err error, base int64, b []byte, first, empty bool) err
 			return err
 		}
 	}
-	return protoErr(ErrTruncated, base+int64(len(b)), ruleHeadEnd, "connection closed inside the response head after "+itoa(len(b))+" bytes", nil)
+	pe := protoErr(ErrTruncated, base+int64(len(b)), ruleHeadEnd, "connection closed inside the response head after "+itoa(len(b))+" bytes", nil)
+	pe.NoStatusLine = first || len(b) == 0
+	return pe
 }
 
 // emitPartial reports, when the head b (at stream offset base) is rejected

@@ -205,7 +205,7 @@ func TestProtocolErrorText(t *testing.T) {
 // TestEvents compares the event trace of a few fixtures with golden files
 // in testdata/events (go test ./rawhttp -update rewrites them).
 func TestEvents(t *testing.T) {
-	for _, name := range []string{"chunked-trailers", "interim-103-links", "head-obs-fold", "cl-basic", "close-http10", "err-chunk-data-bare-lf", "chunked-size-trailing-ws", "err-chunk-ext-open-quote"} {
+	for _, name := range []string{"chunked-trailers", "interim-103-links", "head-obs-fold", "cl-basic", "close-http10", "err-chunk-data-bare-lf", "chunked-size-trailing-ws", "err-chunk-ext-open-quote", "err-version-minor-9"} {
 		o, _ := parse(bytes.NewReader(readFixture(t, name)), "GET", Limits{})
 		var b strings.Builder
 		for _, e := range o.Events {

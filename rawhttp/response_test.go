@@ -80,7 +80,6 @@ var respCases = []respCase{
 	{file: "head-199-fields", status: 200, kind: Length},
 	{file: "head-line-8k", status: 200, kind: Length, length: 3, body: "end"},
 	{file: "head-status-999", status: 999, kind: Length},
-	{file: "head-minor-9", status: 200, kind: Length},
 	{file: "cdn", status: 200, kind: Length, length: 45, body: "<html><body>hello from the edge</body></html>"},
 
 	// 1xx interim responses.
@@ -138,6 +137,7 @@ var respCases = []respCase{
 	{file: "err-http09", err: ErrVersion},
 	{file: "err-http2-line", err: ErrVersion, msg: "malformed status line"},
 	{file: "err-version-2", err: ErrVersion, msg: "unsupported HTTP version"},
+	{file: "err-version-minor-9", err: ErrVersion, msg: "unsupported HTTP version (1.9) in response"}, // curl 7.88's exit 1; RFC 9112 §2.3 would read it as 1.1
 	{file: "err-version-lowercase", err: ErrVersion},
 	{file: "err-status-2-digits", err: ErrVersion},
 	{file: "err-status-099", err: ErrVersion},
@@ -495,5 +495,38 @@ func TestFixturesCovered(t *testing.T) {
 	}
 	if len(respCases) < 60 {
 		t.Errorf("%d cases, want at least 60", len(respCases))
+	}
+}
+
+// TestNoStatusLine checks which truncated heads say that no final status
+// line arrived (curl's empty reply), cut whole and one byte at a time.
+func TestNoStatusLine(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"H", true},
+		{"HTTP/1.1 20", true},
+		{"HTTP/1.1 200 OK\r", true},
+		{"HTTP/1.1 100 Continue\r\n\r\n", true},
+		{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 2", true},
+		{"HTTP/1.1 200 OK\r\n", false},
+		{"HTTP/1.1 200 OK\r\nX-A: 1\r\n", false},
+		{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n", false},
+	} {
+		for _, one := range []bool{false, true} {
+			var src io.Reader = strings.NewReader(tc.in)
+			if one {
+				src = iotest.OneByteReader(src)
+			}
+			_, err := NewReader(bufio.NewReader(src)).ReadResponse(nil, "GET")
+			var pe *ProtocolError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrTruncated) {
+				t.Fatalf("%q: %v, want ErrTruncated", tc.in, err)
+			}
+			if pe.NoStatusLine != tc.want {
+				t.Errorf("%q (one byte at a time: %v): NoStatusLine %v, want %v", tc.in, one, pe.NoStatusLine, tc.want)
+			}
+		}
 	}
 }

@@ -80,6 +80,8 @@ type app struct {
 	code   int     // exit status of the last URL
 	silent bool    // -s without -S: no error messages
 	bar    barRule // when a progress bar may be drawn
+
+	outName string // the last URL's output file ("" or "-" for stdout), for -w's filename_effective
 }
 
 // cliApp builds the urfave/cli app.

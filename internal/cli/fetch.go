@@ -109,7 +109,7 @@ func (a *app) fetch(o *options) error {
 			a.fail(err)
 		}
 		if wf != "" {
-			a.writeOut(wf, raw, res, err, a.code)
+			a.writeOut(wf, &transfer{input: raw, urlnum: i, filename: a.outName, referer: o.request.referer, res: res, err: err, code: a.code})
 		}
 	}
 	return nil
@@ -118,6 +118,7 @@ func (a *app) fetch(o *options) error {
 // fetchOne fetches one URL with its body going to dest ("" for stdout).
 func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output) (*fetch.Result, error) {
 	out.Body = a.stdout
+	a.outName = ""
 	var of *fetch.OutputFile
 	if dest == remoteNameMarker {
 		if _, err := url.Parse(r.URL); err != nil {
@@ -128,6 +129,7 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 			return &fetch.Result{URL: r.URL}, err
 		}
 	}
+	a.outName = dest
 	if dest != "" && dest != "-" {
 		var err error
 		if of, err = fetch.CreateOutput(dest); err != nil {

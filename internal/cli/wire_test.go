@@ -51,6 +51,11 @@ var wireCases = []wireCase{
 	{name: "status code of four digits", wire: "HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
 	{name: "status code below 100", wire: "HTTP/1.1 099 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
 	{name: "status code of letters", wire: "HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: malformed status line", curl: 1},
+	{name: "head cut inside the status code", wire: "HTTP/1.1 20", code: 52, stderr: "sockfetch: empty reply from server: connection closed inside the response head after 11 bytes", curl: 52},
+	{name: "head cut inside the version", wire: "HTTP/1.", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
+	{name: "head cut before the status line's LF", wire: "HTTP/1.1 200 OK\r", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
+	{name: "head cut after a 1xx head", wire: "HTTP/1.1 100 Continue\r\n\r\n", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
+	{name: "head cut inside a status line after a 1xx head", wire: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 20", code: 52, stderr: "sockfetch: empty reply from server", curl: 52},
 	{name: "unknown transfer coding", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identityx\r\n\r\nhello", code: 61, stderr: `sockfetch: unrecognized transfer coding "identityx"`, curl: 61},
 	{name: "unknown transfer coding before chunked", wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identityx, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", code: 61, stderr: `sockfetch: unrecognized transfer coding "identityx"`, curl: 61},
 
@@ -69,9 +74,10 @@ var wireCases = []wireCase{
 	// "(23) Failed writing received data to disk/application".
 	{name: "gzip, two members, FEXTRA", wire: "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n" + string(gzipExtra("one ", 0)) + string(gzipExtra("two\n", 1000)), args: []string{"--compressed"}, stdout: "one two\n", curl: 23},
 
-	// RFC 9112 §2.3: a higher minor version is read as the highest known
-	// (1.1); curl 7.88 says "(1) Unsupported HTTP version (1.2) in response".
-	{name: "HTTP/1.2", wire: "HTTP/1.2 200 OK\r\nContent-Length: 2\r\n\r\nhi", stdout: "hi", curl: 1},
+	// A higher minor version: RFC 9112 §2.3 would read it as 1.1, curl 7.88
+	// says "(1) Unsupported HTTP version (1.2) in response", and so do we.
+	{name: "HTTP/1.2", wire: "HTTP/1.2 200 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: unsupported HTTP version (1.2) in response", curl: 1},
+	{name: "HTTP/1.9", wire: "HTTP/1.9 200 OK\r\nContent-Length: 2\r\n\r\nhi", code: 1, stderr: "sockfetch: unsupported HTTP version (1.9) in response", curl: 1},
 
 	// Refused by sockfetch alone (README: where sockfetch differs from curl).
 	{name: "bare LF after a chunk size", wire: chunkedHead + "5\nhello\r\n0\r\n\r\n", code: 56, stderr: "sockfetch: chunk-size line ends in a bare LF", curl: 0},

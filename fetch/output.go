@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // OutputFile is the destination of -o. A regular file (or a new one) is
@@ -58,9 +57,7 @@ func CreateOutput(path string) (*OutputFile, error) {
 		if fi != nil {
 			// An existing file keeps its mode, and its owner when we may.
 			f.Chmod(fi.Mode().Perm())
-			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-				f.Chown(int(st.Uid), int(st.Gid))
-			}
+			keepOwner(f, fi)
 		}
 		return &OutputFile{path: target, tmp: tmp, f: f}, nil
 	}

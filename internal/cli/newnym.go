@@ -11,7 +11,6 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -269,8 +268,8 @@ func dialReason(err error) string {
 func groupHint(path, what string) string {
 	group := ""
 	if fi, err := os.Stat(path); err == nil {
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			group = strconv.FormatUint(uint64(st.Gid), 10)
+		if gid, ok := fileGID(fi); ok {
+			group = strconv.FormatUint(uint64(gid), 10)
 			if g, err := user.LookupGroupId(group); err == nil {
 				group = g.Name
 			}

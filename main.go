@@ -5,19 +5,11 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"sockfetch/internal/cli"
 )
 
 func main() {
-	// Ctrl-C and SIGTERM cancel the fetch, so that -o's temporary file is
-	// removed and an existing file is left untouched.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(os.Args, cli.OS(ctx))
-	stop()
-	os.Exit(code)
+	os.Exit(cli.Run(os.Args))
 }

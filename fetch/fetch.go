@@ -156,8 +156,13 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 		defer cancel()
 	}
 	f.overall = ctx
+	f.out.Body = stallGuard(ctx, f.out.Body)
+	f.out.Headers = stallGuard(ctx, f.out.Headers)
 	res := &Result{}
 	err := f.run(ctx, res)
+	if errors.Is(err, errStalled) {
+		err = f.timeoutError(ctx, err)
+	}
 	res.Timings.Total = time.Since(f.start)
 	if f.obs != nil {
 		tim := res.Timings

@@ -131,7 +131,7 @@ func TestOutputFileCommitAbort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.File().WriteString("new")
+	io.WriteString(o.Writer(), "new")
 	if b, _ := os.ReadFile(p); string(b) != "old" {
 		t.Fatalf("file changed before Commit: %q", b)
 	}
@@ -140,7 +140,7 @@ func TestOutputFileCommitAbort(t *testing.T) {
 		t.Fatalf("file changed by Abort: %q", b)
 	}
 	o, _ = CreateOutput(p)
-	o.File().WriteString("new")
+	io.WriteString(o.Writer(), "new")
 	if err := o.Commit(); err != nil {
 		t.Fatal(err)
 	}

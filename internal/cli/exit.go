@@ -12,7 +12,7 @@ import (
 var (
 	errNotAnonymous = errors.New("not anonymous") // ip: the check answered, but the path is not anonymous
 	errLoginDenied  = errors.New("login denied")  // newnym: Tor's control port refused the authentication, or it cannot be done
-	errInterrupted  = errors.New("interrupted")   // Ctrl-C or SIGTERM
+	errInterrupted  = errors.New("interrupted")   // Ctrl-C, SIGTERM or SIGHUP (Run then re-raises the signal)
 )
 
 // exitCodes maps every error kind to its exit status: curl's where curl has

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/fetch"
+	"sockfetch/fetch/fetchtrace"
 	"sockfetch/rawhttp"
 )
 
@@ -135,7 +136,10 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 		if of, err = fetch.CreateOutput(dest); err != nil {
 			return &fetch.Result{URL: r.URL}, err
 		}
-		out.Body = of.File()
+		out.Body = of.Writer()
+		if why := of.InPlace(); why != "" && r.Observe != nil {
+			r.Observe(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: fmt.Sprintf("writing %s in place, not atomically: %s", dest, why)})
+		}
 	}
 	out.Progress = a.progress(out.Body, dest)
 	res, err := fetch.Fetch(ctx, r, out)

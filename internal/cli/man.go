@@ -88,7 +88,7 @@ var exitMeanings = []struct {
 	{63, "Body larger than --max-filesize."},
 	{67, "newnym: Tor's control port refused the authentication."},
 	{97, "The SOCKS proxy refused (the reply code in words, Tor's included) or did not speak SOCKS5."},
-	{130, "Interrupted (Ctrl-C or SIGTERM); a -o file is left as it was."},
+	{130, "Interrupted (Ctrl-C; SIGTERM and SIGHUP end it as they end curl: 143, 129); a -o file is left as it was."},
 }
 
 // manExamples are the manual's EXAMPLES, each a sentence and a command.

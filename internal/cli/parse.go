@@ -99,7 +99,7 @@ func parseAction(c *cli.Context) error {
 		if err != nil {
 			return parseErr(fetch.ErrWrite, fmt.Sprintf("cannot write %s: %v", output, pathReason(err)))
 		}
-		body = out.File()
+		body = out.Writer()
 	}
 
 	w := c.App.Writer

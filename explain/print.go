@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"sockfetch/internal/term"
+	"sockfetch/internal/safetext"
 )
 
 // style is an ANSI SGR sequence used only when Options.Color is set.
@@ -201,10 +201,10 @@ func visible(b []byte) string {
 }
 
 // clean makes text from events (Info, error messages, header values) safe to
-// print, by the one rule of internal/term: control characters and invalid
+// print, by the one rule of internal/safetext: control characters and invalid
 // UTF-8 become \xNN escapes, bidirectional controls \uNNNN, printable
 // Unicode stays.
-func clean(s string) string { return term.Clean(s) }
+func clean(s string) string { return safetext.Clean(s) }
 
 // hexBytes returns b as two-digit hex bytes separated by spaces.
 func hexBytes(b []byte) string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"sockfetch/fetch/fetchtrace"
+	"sockfetch/internal/safetext"
 	"sockfetch/rawhttp"
 )
 
@@ -32,7 +33,10 @@ const (
 )
 
 // line writes one line: prefix and s, coloured with sgr when colour is on.
-func (v *Verbose) line(sgr, prefix string, s []byte) {
+// s is escaped by the one rule (safetext.Clean): a header line or a message
+// may carry a server's bytes, and curl's -v would write them raw.
+func (v *Verbose) line(sgr, prefix string, b []byte) {
+	s := safetext.Clean(string(b))
 	if v.color {
 		fmt.Fprintf(v.w, "%s%s%s%s\n", sgr, prefix, s, sgrReset)
 		return

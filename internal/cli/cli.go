@@ -17,7 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sockfetch/fetch"
-	"sockfetch/internal/term"
+	"sockfetch/internal/safetext"
 )
 
 // version is sockfetch's version, printed by -V.
@@ -183,15 +183,15 @@ func usageErr(format string, args ...any) *usageError {
 
 // fail prints err unless -s silenced it: one line, and its hint line. An
 // error may quote a peer (a server, a proxy, Tor's control port), so both
-// go through term.Clean: no byte of theirs that a terminal acts on, and no
+// go through safetext.Clean: no byte of theirs that a terminal acts on, and no
 // line break, reaches the screen.
 func (a *app) fail(err error) {
 	if a.silent || err.Error() == "" {
 		return
 	}
-	fmt.Fprintf(a.stderr, "sockfetch: %s\n", term.Clean(err.Error()))
+	fmt.Fprintf(a.stderr, "sockfetch: %s\n", safetext.Clean(err.Error()))
 	if h := hint(err); h != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", term.Clean(h))
+		fmt.Fprintf(a.stderr, "hint: %s\n", safetext.Clean(h))
 	}
 }
 

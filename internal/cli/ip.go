@@ -15,7 +15,7 @@ import (
 
 	"sockfetch/fetch"
 	"sockfetch/fetch/fetchtrace"
-	"sockfetch/internal/term"
+	"sockfetch/internal/safetext"
 	"sockfetch/rawhttp"
 )
 
@@ -261,11 +261,11 @@ func ipObserver(stderr io.Writer) func(fetchtrace.Event) {
 		switch {
 		case e.Kind == fetchtrace.EvLock && !lockShown:
 			lockShown = true
-			fmt.Fprintf(stderr, "* %s\n", term.Clean(e.Info))
+			fmt.Fprintf(stderr, "* %s\n", safetext.Clean(e.Info))
 		case e.Kind == fetchtrace.EvInfo:
-			fmt.Fprintf(stderr, "* %s\n", term.Clean(e.Info)) // may quote the proxy or the server
+			fmt.Fprintf(stderr, "* %s\n", safetext.Clean(e.Info)) // may quote the proxy or the server
 		case e.Kind == fetchtrace.EvDial:
-			fmt.Fprintf(stderr, "* trying %s\n", term.Clean(e.Dialled()))
+			fmt.Fprintf(stderr, "* trying %s\n", safetext.Clean(e.Dialled()))
 		}
 	}
 }

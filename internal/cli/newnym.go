@@ -17,7 +17,7 @@ import (
 	xterm "golang.org/x/term"
 
 	"sockfetch/fetch"
-	"sockfetch/internal/term"
+	"sockfetch/internal/safetext"
 	"sockfetch/torctl"
 )
 
@@ -139,10 +139,10 @@ func newnymAction(c *cli.Context) error {
 
 // logf writes a -v line. Its words may come from the control port (Tor's
 // version, its methods, the cookie file it names), so the line goes
-// through term.Clean.
+// through safetext.Clean.
 func (r *newnymRun) logf(format string, args ...any) {
 	if r.verbose {
-		fmt.Fprintf(r.stderr, "* %s\n", term.Clean(fmt.Sprintf(format, args...)))
+		fmt.Fprintf(r.stderr, "* %s\n", safetext.Clean(fmt.Sprintf(format, args...)))
 	}
 }
 
@@ -287,7 +287,7 @@ func (r *newnymRun) askPassword(addr string) (string, error) {
 	if !ok || !xterm.IsTerminal(int(f.Fd())) {
 		return "", passwordNeeded(addr)
 	}
-	fmt.Fprintf(r.stderr, "Tor control password for %s: ", term.Clean(addr))
+	fmt.Fprintf(r.stderr, "Tor control password for %s: ", safetext.Clean(addr))
 	b, err := xterm.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(r.stderr)
 	if err != nil || len(b) == 0 {

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"sockfetch/fetch"
-	"sockfetch/internal/term"
+	"sockfetch/internal/safetext"
 )
 
 // remoteName is -O's file name, as curl 7.88 chooses it: the last segment
@@ -18,7 +18,7 @@ import (
 // name the directory too) or no path at all is curl's "remote file name
 // has no length" (exit 23). The name can hold no "/" and never be "." or
 // "..". A raw control byte cannot reach it (fetch refuses such a URL); the
-// bytes of a rune term.Unsafe reports (C1 controls, invalid UTF-8,
+// bytes of a rune safetext.Unsafe reports (C1 controls, invalid UTF-8,
 // bidirectional overrides) are written percent-encoded, as a well-formed
 // URL writes them, where curl would keep them raw.
 func remoteName(raw string) (string, error) {
@@ -35,21 +35,21 @@ func remoteName(raw string) (string, error) {
 		name = p[strings.LastIndexByte(p, '/')+1:]
 	}
 	if name == "" || name == "." || name == ".." {
-		return "", &fetch.Error{Kind: fetch.ErrWrite, Msg: "remote file name has no length: " + term.Clean(raw),
+		return "", &fetch.Error{Kind: fetch.ErrWrite, Msg: "remote file name has no length: " + safetext.Clean(raw),
 			Hint: "-O names the file after the URL's last path segment; give -o FILE instead"}
 	}
 	return percentUnsafe(name), nil
 }
 
-// percentUnsafe writes the bytes of each rune term.Unsafe reports as %XX.
+// percentUnsafe writes the bytes of each rune safetext.Unsafe reports as %XX.
 func percentUnsafe(s string) string {
-	if !strings.ContainsFunc(s, term.Unsafe) {
+	if !strings.ContainsFunc(s, safetext.Unsafe) {
 		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if term.Unsafe(r) {
+		if safetext.Unsafe(r) {
 			for j := 0; j < n; j++ {
 				fmt.Fprintf(&b, "%%%02X", s[i+j])
 			}

@@ -97,3 +97,53 @@ func TestTLSToPlainServer(t *testing.T) {
 	r.want(t, 35, "", "sockfetch: TLS handshake with 127.0.0.1 failed")
 	r.errLine(t)
 }
+
+// TestTLSHostileNames: a certificate whose names carry bytes a terminal
+// acts on (here OSC, which sets the window title, and BEL) fails as a name
+// mismatch (exit 60), and the error line and %{errormsg} list the names
+// escaped: no byte of them reaches the terminal raw.
+func TestTLSHostileNames(t *testing.T) {
+	ca := testserver.NewCA(t)
+	caFile := ca.WritePEM(t)
+	srv := tlsServer(t, ca, "evil\x1b]0;pwned\x07.example")
+	_, p, _ := strings.Cut(srv.Listener.Addr().String(), ":")
+	r := sockfetch(t, "-w", "%{errormsg}", "--cacert", caFile, "https://localhost:"+p+"/")
+	r.want(t, 60, `Server certificate is not valid for localhost: certificate is valid for evil\x1b]0;pwned\x07.example, not localhost`, "sockfetch: server certificate is not valid for localhost", `evil\x1b]0;pwned\x07.example`)
+	r.errLine(t)
+	for name, out := range map[string]string{"stderr": r.stderr, "-w %{errormsg}": r.stdout} {
+		if strings.ContainsAny(out, "\x1b\x07") {
+			t.Errorf("%s holds a raw control byte: %q", name, out)
+		}
+	}
+	if !strings.Contains(r.stdout, `evil\x1b]0;pwned\x07.example`) {
+		t.Errorf("-w %%{errormsg} = %q, want the names escaped", r.stdout)
+	}
+}
+
+// TestVerboseHostileHead: -v writes a response head's lines through the one
+// escaping rule: a status text or a field that tries to drive the terminal
+// (OSC, CSI as C1, a bidi override) shows as escapes, where curl's -v would
+// write it raw; --explain shows them as hex escapes.
+func TestVerboseHostileHead(t *testing.T) {
+	srv := testserver.StartRaw(t, []byte("HTTP/1.1 200 OK\x1b[2J\r\nX-Evil: a\x1b]0;pwned\x07b\xc2\x9bc\u202ed\r\nContent-Length: 2\r\n\r\nok"))
+	r := sockfetch(t, "-v", srv.URL)
+	for _, want := range []string{`< HTTP/1.1 200 OK\x1b[2J`, `< X-Evil: a\x1b]0;pwned\x07b\xc2\x9bc\u202ed`} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("-v lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.ContainsAny(r.stderr, "\x1b\x07\u202e") || strings.Contains(r.stderr, "\xc2\x9b") {
+		t.Errorf("-v writes a raw control byte: %q", r.stderr)
+	}
+	if r.stdout != "ok" {
+		t.Errorf("stdout %q, want the body as it came", r.stdout)
+	}
+	// --explain shows the same bytes as hex escapes, the bidi override too.
+	r = sockfetch(t, "--explain", "--no-color", srv.URL)
+	if !strings.Contains(r.stderr, `c\xe2\x80\xaed`) {
+		t.Errorf("--explain does not show the bidi override escaped:\n%s", r.stderr)
+	}
+	if strings.ContainsAny(r.stderr, "\x1b\x07\u202e") || strings.Contains(r.stderr, "\xc2\x9b") {
+		t.Errorf("--explain writes a raw control byte: %q", r.stderr)
+	}
+}

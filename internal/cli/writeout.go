@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sockfetch/fetch"
+	"sockfetch/internal/safetext"
 )
 
 // writeOutFormat returns -w's format, read from a file for "@file" ("@-"
@@ -264,7 +265,9 @@ func writeOutVars(tr *transfer) []woVar {
 	t := res.Timings
 	var errmsg any
 	if tr.err != nil {
-		errmsg = curlMessage(tr.err.Error())
+		// The message may quote a server (a certificate's names): it is
+		// sockfetch's own line, so it follows the one escaping rule.
+		errmsg = safetext.Clean(curlMessage(tr.err.Error()))
 	}
 	var ctype, redirect, filename, referer, scheme any
 	version := "0" // curl's, when no response came

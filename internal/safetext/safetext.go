@@ -1,4 +1,8 @@
-package term
+// Package safetext holds the one rule for text that came from elsewhere (a
+// server, a proxy, a certificate, Tor's control port) on its way to a
+// terminal: what is escaped and how. The CLI and every view use it, so a
+// byte a terminal acts on never reaches one from sockfetch's own lines.
+package safetext
 
 import (
 	"fmt"

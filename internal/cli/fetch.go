@@ -47,6 +47,7 @@ const fetchCommandName = "fetch"
 func (a *app) fetchAction(c *cli.Context) error {
 	o, err := readOptions(c)
 	a.silent = o.output.silent && !o.output.showError
+	a.sayConfigWarnings(o.output.silent)
 	switch {
 	case o.version:
 		fmt.Fprint(a.stdout, versionText())

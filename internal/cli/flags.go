@@ -68,6 +68,10 @@ func flags() []cli.Flag {
 		&cli.BoolFlag{Name: "trace-time", Usage: "add a time stamp to each trace line"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours in -v and --explain (also: NO_COLOR set in the environment)"},
 
+		// Config files, cookies and saved names (config.go, cookies.go, savename.go).
+		&cli.StringSliceFlag{Name: "config", Aliases: []string{"K"}, Usage: "read options from `FILE` in curl's config syntax (- for stdin; never a .curlrc)"},
+		&cli.StringSliceFlag{Name: "url", Usage: "fetch `URL` (as an argument; for configs: url = URL)"},
+
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 	}
 }

@@ -76,7 +76,7 @@ var exitMeanings = []struct {
 	{18, "The body ended before its announced end."},
 	{22, "Status 400 or more with -f."},
 	{23, "The output could not be written."},
-	{26, "A local file could not be read (-d @file, --cacert, -w @file, the parse input, the control cookie)."},
+	{26, "A local file could not be read (-d @file, --cacert, -w @file, -K FILE, the parse input, the control cookie)."},
 	{28, "Timeout (--max-time, --connect-timeout)."},
 	{35, "TLS handshake failed."},
 	{47, "Too many redirects."},

@@ -46,6 +46,8 @@ type Request struct {
 	Insecure bool   // skip certificate verification (-k)
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
 
+	Cookies CookieJar // decides each hop's Cookie field and takes each response's Set-Cookie fields (-b, -c); nil: none
+
 	Dialer  *Dialer                // how to connect; nil: directly
 	Observe func(fetchtrace.Event) // receives every step; nil: nothing is recorded
 }
@@ -330,6 +332,7 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	if err != nil {
 		return nil, 0, err
 	}
+	f.takeCookies(u, r.Response)
 	return f.deliver(ctx, res, hc, r, u)
 }
 
@@ -630,6 +633,9 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 	}
 	if f.referer != "" {
 		q.Extra = append(q.Extra, rawhttp.Field{Name: "Referer", Value: f.referer})
+	}
+	if c := f.cookie(u); c != "" {
+		q.Extra = append(q.Extra, rawhttp.Field{Name: "Cookie", Value: c})
 	}
 	if body != nil {
 		q.ContentType = ctype

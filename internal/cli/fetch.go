@@ -68,6 +68,7 @@ func (a *app) fetch(o *options) error {
 	if err != nil {
 		return err
 	}
+	defer a.useCookies(&o.cookies, req)()
 	views, err := a.openViews(&o.views)
 	if err != nil {
 		return err

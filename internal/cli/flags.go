@@ -70,6 +70,9 @@ func flags() []cli.Flag {
 
 		// Config files, cookies and saved names (config.go, cookies.go, savename.go).
 		&cli.StringSliceFlag{Name: "config", Aliases: []string{"K"}, Usage: "read options from `FILE` in curl's config syntax (- for stdin; never a .curlrc)"},
+		&cli.StringSliceFlag{Name: "cookie", Aliases: []string{"b"}, Usage: "send `'NAME=VALUE; ...'`, or read cookies from FILE (Netscape format or Set-Cookie lines) and keep those set across redirects and URLs"},
+		&cli.StringFlag{Name: "cookie-jar", Aliases: []string{"c"}, Usage: "write every cookie to `FILE` at the end, in curl's Netscape format (- for stdout)"},
+		&cli.BoolFlag{Name: "junk-session-cookies", Aliases: []string{"j"}, Usage: "leave out the session cookies of -b FILE"},
 		&cli.StringSliceFlag{Name: "url", Usage: "fetch `URL` (as an argument; for configs: url = URL)"},
 
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},

@@ -26,6 +26,7 @@ type options struct {
 	network networkOptions
 	tor     torOptions
 	views   viewOptions
+	cookies cookieOptions // -b, -c, -j (cookies.go)
 }
 
 // outputOptions say where the response goes and what is said about it.
@@ -150,6 +151,7 @@ func readOptions(c *cli.Context) (options, error) {
 			noColor:    c.Bool("no-color"),
 		},
 	}
+	o.cookies = readCookieOptions(c)
 	if c.Bool("remote-name") && !slices.Contains(o.output.files, remoteNameMarker) {
 		o.output.files = append(o.output.files, remoteNameMarker) // -O given to an app not built by normalizeArgs
 	}

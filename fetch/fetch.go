@@ -634,9 +634,7 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 	if f.referer != "" {
 		q.Extra = append(q.Extra, rawhttp.Field{Name: "Referer", Value: f.referer})
 	}
-	if c := f.cookie(u); c != "" {
-		q.Extra = append(q.Extra, rawhttp.Field{Name: "Cookie", Value: c})
-	}
+	q.Cookie = f.cookie(u)
 	if body != nil {
 		q.ContentType = ctype
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"sockfetch/fetch"
+	"sockfetch/rawhttp"
 )
 
 // cookieOptions are curl's cookie engine options.
@@ -389,6 +390,9 @@ func (a *app) useCookies(o *cookieOptions, req *fetch.Request) (save func()) {
 		return func() {}
 	}
 	j := newCookieJar(o)
+	if slices.ContainsFunc(req.Fields, func(f rawhttp.Field) bool { return strings.EqualFold(f.Name, "Cookie") }) {
+		j.send = "" // curl: a -H Cookie replaces the -b NAME=VALUE cookies, not the jar's
+	}
 	req.Cookies = j
 	return func() { a.saveCookieJar(o, j) }
 }

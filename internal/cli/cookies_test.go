@@ -76,6 +76,8 @@ func TestCurlCookies(t *testing.T) {
 			heads: []string{get("/sub/x", "Cookie: deep=d; http=h\r\n")}},
 		{name: "Set-Cookie lines file", args: []string{"-b", headers, "http://ADDR/"},
 			heads: []string{get("/", "Cookie: hdr=1; nodomain=1\r\n")}},
+		{name: "-H Cookie drops the -b string, not the jar", args: []string{"-H", "Cookie: x=y", "-b", "a=b", "-b", netscape, "http://ADDR/"},
+			heads: []string{get("/", "Cookie: empty=; maybe=x; http=h; sess=s\r\n", "Cookie: x=y\r\n")}},
 		{name: "no cookie: header-only jar", args: []string{"-c", "JAR", "http://ADDR/next"}, heads: []string{get("/next")}, jar: cookieFileHeader},
 	}
 	withCurl := curlBinary(t)

@@ -88,7 +88,8 @@ type app struct {
 
 	outName string // the last URL's output file ("" or "-" for stdout), for -w's filename_effective
 
-	configWarnings []string // what -K files' lines warn of, said unless -s (config.go)
+	configWarnings []string    // what -K files' lines warn of, said unless -s (config.go)
+	save           saveOptions // -J, --output-dir, --create-dirs (savename.go)
 }
 
 // cliApp builds the urfave/cli app.

@@ -69,6 +69,10 @@ func (a *app) fetch(o *options) error {
 		return err
 	}
 	defer a.useCookies(&o.cookies, req)()
+	if err := o.save.check(o); err != nil {
+		return err
+	}
+	a.save = o.save
 	views, err := a.openViews(&o.views)
 	if err != nil {
 		return err
@@ -95,10 +99,7 @@ func (a *app) fetch(o *options) error {
 		r := *req
 		r.URL = withScheme(raw)
 		r.Observe = views.observer()
-		dest := ""
-		if i < len(outputs) {
-			dest = outputs[i]
-		}
+		dest := o.save.destFor(outputs, i)
 		res, err := a.fetchOne(ctx, &r, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
 		views.finishURL()
 		a.code = 0
@@ -123,7 +124,8 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 	out.Body = a.stdout
 	a.outName = ""
 	var of *fetch.OutputFile
-	if dest == remoteNameMarker {
+	remote := dest == remoteNameMarker
+	if remote {
 		if _, err := url.Parse(r.URL); err != nil {
 			// Malformed: fetch says so (exit 3) before it connects, as
 			// curl checks the URL before -O's name.
@@ -132,9 +134,15 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 			return &fetch.Result{URL: r.URL}, err
 		}
 	}
+	dest, err := a.save.place(dest)
+	if err != nil {
+		return &fetch.Result{URL: r.URL}, err
+	}
 	a.outName = dest
+	if remote && dest != "" && a.save.headerName {
+		return a.fetchHeaderNamed(ctx, r, dest, out)
+	}
 	if dest != "" && dest != "-" {
-		var err error
 		if of, err = fetch.CreateOutput(dest); err != nil {
 			return &fetch.Result{URL: r.URL}, err
 		}

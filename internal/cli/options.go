@@ -27,6 +27,7 @@ type options struct {
 	tor     torOptions
 	views   viewOptions
 	cookies cookieOptions // -b, -c, -j (cookies.go)
+	save    saveOptions   // -J, --remote-name-all, --output-dir, --create-dirs (savename.go)
 }
 
 // outputOptions say where the response goes and what is said about it.
@@ -152,6 +153,7 @@ func readOptions(c *cli.Context) (options, error) {
 		},
 	}
 	o.cookies = readCookieOptions(c)
+	o.save = readSaveOptions(c)
 	if c.Bool("remote-name") && !slices.Contains(o.output.files, remoteNameMarker) {
 		o.output.files = append(o.output.files, remoteNameMarker) // -O given to an app not built by normalizeArgs
 	}

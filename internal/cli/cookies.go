@@ -198,7 +198,7 @@ func parseNetscapeLine(line string) (r cookieRecord, ok bool) {
 	if exp > 0 {
 		r.expires = time.Unix(exp, 0)
 	}
-	return r, r.domain != ""
+	return r, r.domain != "" && !strings.ContainsAny(r.domain[:1], "#.") // written back, "#..." would be a comment and ".." another domain
 }
 
 // netscapeBool reads a TRUE/FALSE field as curl does: TRUE in any case is

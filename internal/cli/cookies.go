@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"sockfetch/fetch"
+	"sockfetch/internal/safetext"
 	"sockfetch/rawhttp"
 )
 
@@ -409,7 +411,16 @@ func (a *app) saveCookieJar(o *cookieOptions, j *cookieJar) {
 		fmt.Fprint(a.stdout, text)
 		return
 	}
-	if err := os.WriteFile(o.jar, []byte(text), 0o666); err != nil && !a.silent {
-		fmt.Fprintf(a.stderr, "sockfetch: warning: failed to save cookies in %s\n", o.jar)
+	of, err := fetch.CreateOutput(o.jar) // a temporary file renamed over the jar: never half a jar
+	if err == nil {
+		if _, err = io.WriteString(of.Writer(), text); err == nil {
+			err = of.Commit()
+		} else {
+			of.Abort()
+		}
+	}
+	if err != nil && !a.silent {
+		fmt.Fprintf(a.stderr, "sockfetch: warning: failed to save cookies in %s\n", safetext.Clean(o.jar))
 	}
 }
+

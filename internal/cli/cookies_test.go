@@ -80,6 +80,8 @@ func TestCurlCookies(t *testing.T) {
 			heads: []string{get("/", "Cookie: hdr=1; nodomain=1\r\n")}},
 		{name: "-H Cookie drops the -b string, not the jar", args: []string{"-H", "Cookie: x=y", "-b", "a=b", "-b", netscape, "http://ADDR/"},
 			heads: []string{get("/", "Cookie: empty=; maybe=x; http=h; sess=s\r\n", "Cookie: x=y\r\n")}},
+		{name: "without -b FILE or -c nothing is kept", args: []string{"-L", "http://ADDR/set", "http://ADDR/next"},
+			heads: []string{get("/set"), get("/next"), get("/next")}},
 		{name: "no cookie: header-only jar", args: []string{"-c", "JAR", "http://ADDR/next"}, heads: []string{get("/next")}, jar: cookieFileHeader},
 	}
 	withCurl := curlBinary(t)

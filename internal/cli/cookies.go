@@ -423,4 +423,3 @@ func (a *app) saveCookieJar(o *cookieOptions, j *cookieJar) {
 		fmt.Fprintf(a.stderr, "sockfetch: warning: failed to save cookies in %s\n", safetext.Clean(o.jar))
 	}
 }
-

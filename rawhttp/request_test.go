@@ -48,6 +48,9 @@ func TestRequestAppend(t *testing.T) {
 			"POST /p HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\ncontent-length: 5\r\nX-A: 1\r\n\r\nhello"},
 		{"content-length stays with a body", Request{Method: "POST", Target: "/p", Host: "h", Remove: []string{"Content-Length"}, Body: []byte("hello")},
 			"POST /p HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello"},
+		{"the cookie engine's Cookie after Extra, beside a user Cookie (curl)", Request{Method: "GET", Target: "/", Host: "h",
+			Extra: []Field{{"Referer", "r"}}, Cookie: "a=1; b=2", Fields: []Field{{"Cookie", "x=y"}}},
+			"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nReferer: r\r\nCookie: a=1; b=2\r\nCookie: x=y\r\n\r\n"},
 		{"tab and obs-text allowed in value", Request{Method: "GET", Target: "/", Host: "h", Fields: []Field{{"X", "a\tb\xff"}}},
 			"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nX: a\tb\xff\r\n\r\n"},
 	}
@@ -82,6 +85,7 @@ func TestRequestAppendRefuses(t *testing.T) {
 		{"CR in user agent", func(q *Request) { q.UserAgent = "a\r" }, "User-Agent", "value contains CR"},
 		{"LF in auth", func(q *Request) { q.Auth = "Basic x\n" }, "Authorization", "value contains LF"},
 		{"CR in an extra default", func(q *Request) { q.Extra = []Field{{"Referer", "a\r\nX: 1"}} }, "Referer", "value contains CR"},
+		{"CR in the cookie", func(q *Request) { q.Cookie = "a=1\r\nX: 1" }, "Cookie", "value contains CR"},
 		{"LF in content type", func(q *Request) { q.ContentType = "a\nb" }, "Content-Type", "value contains LF"},
 		{"method with space", func(q *Request) { q.Method = "GET /" }, "method", `not a token: "GET /"`},
 		{"empty method", func(q *Request) { q.Method = "" }, "method", `not a token: ""`},

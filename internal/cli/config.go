@@ -342,9 +342,37 @@ func (r *configReader) file(name string, depth int) ([]string, error) {
 	if name == "-" {
 		shown = "<stdin>"
 	}
-	words, warnings := r.names.configWords(shown, parseConfig(text))
-	r.warnings = append(r.warnings, warnings...)
-	return r.expand(words, depth+1)
+	var words []string
+	for _, e := range parseConfig(text) {
+		if nested, ok := r.names.configFile(e); ok {
+			sub, err := r.file(nested, depth+1)
+			var fe *fetch.Error
+			switch {
+			case errors.As(err, &fe) && fe.Kind == fetch.ErrReadFile: // curl says so and goes on
+				r.warnings = append(r.warnings, fe.Msg, fmt.Sprintf("%s:%d: warning: '%s' error encountered when reading a file", shown, e.line, e.option))
+			case err != nil:
+				return nil, err
+			}
+			words = append(words, sub...)
+			continue
+		}
+		w, warnings := r.names.configWords(shown, []configEntry{e})
+		r.warnings = append(r.warnings, warnings...)
+		if w, err = r.expand(w, depth+1); err != nil { // a -K in a group of short options: -sK FILE
+			return nil, err
+		}
+		words = append(words, w...)
+	}
+	return words, nil
+}
+
+// configFile returns the file a config line's -K FILE, --config FILE or
+// config = FILE names.
+func (n argNames) configFile(e configEntry) (string, bool) {
+	if e.param == nil || n.canon[strings.TrimLeft(e.option, "-")] != "config" || strings.HasPrefix(e.option, "---") {
+		return "", false
+	}
+	return *e.param, true
 }
 
 // read returns the text of the config file name. A directory reads as an

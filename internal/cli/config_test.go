@@ -93,8 +93,10 @@ func TestExpandConfigs(t *testing.T) {
 		{[]string{"-K", dir}, []string{}, ""},                            // a directory reads as empty, as curl
 		{[]string{"-K", filepath.Join(dir, "none")}, nil, "cannot read config from '" + filepath.Join(dir, "none") + "'"},
 		{[]string{"-K", loop}, nil, "config files nested more than 16 deep"},
+		{[]string{"-K", write("bad-nested", "-K "+filepath.Join(dir, "none")+"\nsilent\n")}, []string{"--silent"}, ""}, // a warning, as curl
 	}
 	for _, tt := range tests {
+		a.configWarnings = nil
 		got, err := a.expandConfigs(append([]string{"sockfetch"}, tt.args...), ca)
 		switch {
 		case tt.err != "":
@@ -106,6 +108,12 @@ func TestExpandConfigs(t *testing.T) {
 		case !reflect.DeepEqual(got[1:], tt.want):
 			t.Errorf("%q:\n got %q\nwant %q", tt.args, got[1:], tt.want)
 		}
+	}
+	bad := filepath.Join(dir, "bad-nested")
+	a.expandConfigs([]string{"sockfetch", "-K", bad}, ca)
+	want := []string{"cannot read config from '" + filepath.Join(dir, "none") + "'", bad + ":1: warning: '-K' error encountered when reading a file"}
+	if !reflect.DeepEqual(a.configWarnings, want) {
+		t.Errorf("nested unreadable -K: warnings %q, want %q", a.configWarnings, want)
 	}
 }
 

@@ -167,6 +167,14 @@ func TestConfigEndToEnd(t *testing.T) {
 		}
 	}
 
+	out := filepath.Join(dir, "saved")
+	r = sockfetchWith(t, runOpts{stdin: "url = http://" + srv.Addr + "/saved\n-o \"" + out + "\"\nsilent\n"}, "-K", "-")
+	r.want(t, 0, "")
+	if b, err := os.ReadFile(out); err != nil || string(b) != "ok\n" {
+		t.Errorf("-o in a config: %q %v", b, err)
+	}
+	heads()
+
 	r = sockfetch(t, "-K", "-", "-o", "/dev/null")
 	r.want(t, 2, "", "no URL specified")
 	r = sockfetchWith(t, runOpts{stdin: "url = http://" + srv.Addr + "/stdin\nuser-agent = UA-cfg\nheader = \"X-A: b c\"\nheader = \"X-Q: \\\"q\\\"\"\n"}, "-s", "-o", "/dev/null", "-K", "-")

@@ -122,7 +122,7 @@ func responseFieldText(name, value string) string {
 	case "location":
 		return "the address to go to instead (with a 3xx redirect) or of what was created"
 	case "set-cookie":
-		return "asks the client to store a small piece of data (a cookie) and send it back next time"
+		return setCookieText(v)
 	case "cache-control":
 		return "rules for keeping a copy of this response (caching) and for how long"
 	case "date":
@@ -189,7 +189,7 @@ func requestFieldText(name, value string) string {
 	case "authorization":
 		return "our credentials"
 	case "cookie":
-		return "cookies the server asked us to send back"
+		return cookieText(v)
 	case "range":
 		return "we ask for a part only"
 	case "referer":
@@ -229,4 +229,48 @@ func lastToken(v string) string {
 		v = v[i+1:]
 	}
 	return strings.TrimSpace(v)
+}
+
+// cookieText explains a Cookie field: its cookies by name, and what they
+// tell the server.
+func cookieText(v string) string {
+	var names []string
+	for _, c := range strings.Split(v, ";") {
+		if name, _, _ := strings.Cut(strings.TrimSpace(c), "="); name != "" {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "cookies the server asked us to send back"
+	}
+	return fmt.Sprintf("%s the server set before, sent back (%s): they tell it we are the client it saw then",
+		plural(int64(len(names)), "cookie", "cookies"), strings.Join(names, ", "))
+}
+
+// setCookieText explains a Set-Cookie field: the cookie's name and the
+// attributes that say where and how long it is sent back.
+func setCookieText(v string) string {
+	pair, attrs, _ := strings.Cut(v, ";")
+	name, _, _ := strings.Cut(strings.TrimSpace(pair), "=")
+	var where []string
+	for _, a := range strings.Split(attrs, ";") {
+		k, val, _ := strings.Cut(strings.TrimSpace(a), "=")
+		switch strings.ToLower(k) {
+		case "domain":
+			where = append(where, "to "+val+" and its subdomains")
+		case "path":
+			where = append(where, "under "+val)
+		case "secure":
+			where = append(where, "over https only")
+		case "httponly":
+			where = append(where, "never to scripts")
+		case "max-age", "expires":
+			where = append(where, "until it expires ("+k+")")
+		}
+	}
+	s := fmt.Sprintf("asks the client to store the cookie %q and send it back next time", name)
+	if len(where) > 0 {
+		s += ": " + strings.Join(where, ", ")
+	}
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +200,37 @@ func FuzzCookieFile(f *testing.F) {
 			t.Fatalf("the jar written does not load back the same:\n%q\n%q", out, again)
 		}
 	})
+}
+
+// TestTorCookies: under --tor nothing a server sets is kept unless -c or
+// -b FILE asks; when asked, the jar's rules hold for the .onion name, and
+// every connection still goes to Tor alone.
+func TestTorCookies(t *testing.T) {
+	srv := testserver.Start(t, setCookieRoutes)
+	tor := torProxy(t, map[string]string{"site.onion": "127.0.0.1"})
+	var dl dialLog
+	o := runOpts{resolver: failResolver{t}, dial: dl.dial}
+	site := "http://site.onion:" + strconv.Itoa(srv.Port)
+	sockfetchWith(t, o, "-s", "-o", "/dev/null", "--tor-addr", tor.Addr, "-L", site+"/set").want(t, 0, "")
+	jar := filepath.Join(t.TempDir(), "jar")
+	sockfetchWith(t, o, "-s", "-o", "/dev/null", "--tor-addr", tor.Addr, "-c", jar, "-L", site+"/set").want(t, 0, "")
+	dl.onlyTo(t, tor.Addr)
+	var got []string
+	for _, q := range srv.Requests() {
+		h := string(q.Head)
+		if i := strings.Index(h, "Cookie: "); i >= 0 {
+			got = append(got, h[i:i+strings.Index(h[i:], "\r\n")])
+		} else {
+			got = append(got, "")
+		}
+	}
+	// d1's Domain=127.0.0.1 is not site.onion's: refused.
+	if want := []string{"", "", "", "Cookie: e1=v3; s1=v1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Cookie lines %q, want %q", got, want)
+	}
+	b, _ := os.ReadFile(jar)
+	want := cookieFileHeader + "site.onion\tFALSE\t/sub\tFALSE\t0\tp1\tv4\n" + "site.onion\tFALSE\t/\tFALSE\t1924992000\te1\tv3\n" + "site.onion\tFALSE\t/\tFALSE\t0\ts1\tv1\n"
+	if string(b) != want {
+		t.Errorf("jar:\n got %q\nwant %q", b, want)
+	}
 }

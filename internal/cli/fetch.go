@@ -125,13 +125,16 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 	a.outName = ""
 	var of *fetch.OutputFile
 	remote := dest == remoteNameMarker
+	var nameErr error // -O's name is missing, which -J can make up for
 	if remote {
 		if _, err := url.Parse(r.URL); err != nil {
 			// Malformed: fetch says so (exit 3) before it connects, as
 			// curl checks the URL before -O's name.
 			out.Body, dest = io.Discard, ""
-		} else if dest, err = remoteName(r.URL); err != nil {
+		} else if dest, err = remoteName(r.URL); err != nil && !a.save.headerName {
 			return &fetch.Result{URL: r.URL}, err
+		} else if err != nil {
+			dest, nameErr = "", err
 		}
 	}
 	dest, err := a.save.place(dest)
@@ -139,8 +142,8 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 		return &fetch.Result{URL: r.URL}, err
 	}
 	a.outName = dest
-	if remote && dest != "" && a.save.headerName {
-		return a.fetchHeaderNamed(ctx, r, dest, out)
+	if remote && a.save.headerName && (dest != "" || nameErr != nil) {
+		return a.fetchHeaderNamed(ctx, r, dest, nameErr, out)
 	}
 	if dest != "" && dest != "-" {
 		if of, err = fetch.CreateOutput(dest); err != nil {

@@ -136,6 +136,7 @@ type headerNamed struct {
 	a        *app
 	s        *saveOptions
 	fallback string // -O's name, placed
+	noName   error  // why there is no fallback (a URL ending in /), or nil
 	cd       bool   // a head gave a filename, usable or not
 	cdName   string // its name, when usable
 	cdWhy    string // why it was refused, when not
@@ -174,6 +175,9 @@ func (h *headerNamed) open() error {
 	name := h.cdName
 	if h.cdWhy != "" && h.observe != nil {
 		h.observe(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: h.cdWhy})
+	}
+	if name == "" && h.noName != nil {
+		return h.noName
 	}
 	if name == "" {
 		h.name = h.fallback
@@ -219,9 +223,11 @@ func (h *headerNamed) finish(err error) error {
 	return err
 }
 
-// fetchHeaderNamed fetches r for -O -J: fallback is -O's name, placed.
-func (a *app) fetchHeaderNamed(ctx context.Context, r *fetch.Request, fallback string, out fetch.Output) (*fetch.Result, error) {
-	h := &headerNamed{a: a, s: &a.save, fallback: fallback, observe: r.Observe}
+// fetchHeaderNamed fetches r for -O -J: fallback is -O's name, placed, or
+// "" with noName saying why the URL gives none (as curl, only a transfer
+// without a Content-Disposition name then fails, exit 23).
+func (a *app) fetchHeaderNamed(ctx context.Context, r *fetch.Request, fallback string, noName error, out fetch.Output) (*fetch.Result, error) {
+	h := &headerNamed{a: a, s: &a.save, fallback: fallback, noName: noName, observe: r.Observe}
 	r.Observe = h.watch
 	out.Body = h
 	out.Progress = a.progress(out.Body, fallback)

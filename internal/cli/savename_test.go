@@ -53,6 +53,7 @@ func TestCurlSavedNames(t *testing.T) {
 		"/cdu":   {Raw: []byte("HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=plain.txt; x=y\r\n" + body)},
 		"/empty": {Raw: []byte("HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"e.txt\"\r\nContent-Length: 0\r\n\r\n")},
 		"/redir": {Raw: []byte("HTTP/1.1 302 Found\r\nLocation: /cdu\r\nContent-Disposition: attachment; filename=\"not-this\"\r\nContent-Length: 0\r\n\r\n")},
+		"/dir/":  {Raw: []byte("HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"fromcd.txt\"\r\n" + body)},
 		"":       {Raw: []byte("HTTP/1.1 200 OK\r\n" + body)},
 	}
 	cases := []struct {
@@ -69,6 +70,8 @@ func TestCurlSavedNames(t *testing.T) {
 		{"-J without the field is -O", nil, []string{"-OJ", "http://ADDR/plain"}, 0, []string{"plain"}},
 		{"-J overwrites with -O's name", []string{"plain"}, []string{"-OJ", "http://ADDR/plain"}, 0, []string{"plain"}},
 		{"-J after -L: the first head's name, as curl 7.88", nil, []string{"-L", "-OJ", "http://ADDR/redir"}, 0, []string{"not-this"}},
+		{"-J names a URL ending in /", nil, []string{"-OJ", "http://ADDR/dir/"}, 0, []string{"fromcd.txt"}},
+		{"-J without a name for a URL ending in /", nil, []string{"-OJ", "http://ADDR/other/"}, 23, nil},
 		{"-J with -i refused", nil, []string{"-i", "-OJ", "http://ADDR/cd"}, 2, nil},
 		{"--output-dir", []string{"out/"}, []string{"--output-dir", "out", "-O", "http://ADDR/f1", "-o", "f2", "http://ADDR/x"}, 0, []string{"out/", "out/f1", "out/f2"}},
 		{"--output-dir missing", nil, []string{"--output-dir", "out", "-O", "http://ADDR/f1"}, 23, nil},

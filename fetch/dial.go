@@ -66,6 +66,11 @@ type Dialer struct {
 	// Tor (IsolateSOCKSAuth) puts the connection on a circuit of its own.
 	NewCircuit bool
 
+	// Auth, when set, are the SOCKS credentials sent to Tor or the proxy,
+	// instead of the proxy URL's or NewCircuit's: WithFreshCircuit sets
+	// new random ones to retry on a fresh circuit.
+	Auth *socks.Auth
+
 	// Resolver resolves names here (targets of direct and socks5://
 	// connections, proxy host names). nil: net.DefaultResolver.
 	Resolver Resolver
@@ -363,6 +368,9 @@ func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host strin
 	if f.dialer.NewCircuit {
 		cfg.Auth = socks.NewCircuitAuth()
 	}
+	if f.dialer.Auth != nil {
+		cfg.Auth = f.dialer.Auth
+	}
 	c, err := socks.Connect(ctx, cfg, host, port)
 	if err != nil {
 		return nil, f.socksError(ctx, h, err)
@@ -391,6 +399,9 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 	}
 	if f.dialer.NewCircuit {
 		cfg.Auth = socks.NewCircuitAuth()
+	}
+	if f.dialer.Auth != nil {
+		cfg.Auth = f.dialer.Auth
 	}
 	c, used, err := socks.ConnectTor(ctx, addrs, cfg, host, port)
 	if err != nil {

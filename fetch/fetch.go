@@ -42,6 +42,8 @@ type Request struct {
 	Fail           bool          // status >= 400 is ErrHTTPStatus and no body is written (-f)
 	Compressed     bool          // ask for gzip or deflate and decode the body
 	Raw            bool          // write the body as it came off the wire: chunk framing kept, nothing decoded (--raw)
+	Range          string        // bytes to ask for, as -r gives them ("0-99", "-500"); "" for all (see rangeValue)
+	ResumeFrom     int64         // resume at this offset (-C): ask for the rest, check the answer (resumeCheck); 0: no resume
 
 	Insecure bool   // skip certificate verification (-k)
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
@@ -495,6 +497,9 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 			return next, status, nil
 		}
 	}
+	if skip, err := f.resumeCheck(r); skip || err != nil {
+		return nil, status, err
+	}
 	if f.req.Fail && status >= 400 {
 		return nil, status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", status)
 	}
@@ -616,6 +621,7 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 		UserAgent: f.req.UserAgent,
 		Remove:    f.req.Remove,
 		Body:      body,
+		Range:     f.rangeValue(body),
 	}
 	switch {
 	case !sameOrigin:

@@ -13,6 +13,7 @@ type Request struct {
 	Host        string   // Host field value; see HostValue
 	HTTP10      bool     // send HTTP/1.0 instead of HTTP/1.1
 	Auth        string   // Authorization value, sent after Host (-u, the URL's userinfo); "" sends none
+	Range       string   // Range value ("bytes=100-"), sent after Authorization (-r, -C); "" sends none
 	UserAgent   string   // default User-Agent; "" sends none
 	Extra       []Field  // further defaults, after Connection (Accept-Encoding, Referer)
 	Fields      []Field  // the user's fields in order, each sent as given (an empty Value as "Name:")
@@ -25,7 +26,8 @@ type Request struct {
 // curl's order.
 //
 // The request line comes first, then Host, then the defaults in this
-// order: Authorization (if Auth is set), User-Agent (if UserAgent is set),
+// order: Authorization (if Auth is set), Range (if Range is set), User-Agent
+// (if UserAgent is set),
 // "Accept: */*", "Connection: close", the Extra fields; then the user's
 // Fields in order; then Content-Length and Content-Type when Body is not
 // nil. A default named (in any case) by a user field or by Remove is not
@@ -57,6 +59,7 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 	}
 	defaults := append([]Field{
 		{"Authorization", q.Auth},
+		{"Range", q.Range},
 		{"User-Agent", q.UserAgent},
 		{"Accept", "*/*"},
 		{"Connection", "close"},
@@ -100,7 +103,7 @@ func (q *Request) Check() error {
 			return &HeaderError{Name: "request-target", Reason: "contains " + charName(c)}
 		}
 	}
-	for _, f := range [...]Field{{"Host", q.Host}, {"Authorization", q.Auth}, {"User-Agent", q.UserAgent}, {"Content-Type", q.ContentType}} {
+	for _, f := range [...]Field{{"Host", q.Host}, {"Authorization", q.Auth}, {"Range", q.Range}, {"User-Agent", q.UserAgent}, {"Content-Type", q.ContentType}} {
 		if err := checkValue(f.Name, f.Value); err != nil {
 			return err
 		}

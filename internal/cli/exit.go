@@ -36,6 +36,7 @@ var exitCodes = []struct {
 	{fetch.ErrWrite, 23},
 	{fetch.ErrReadFile, 26},
 	{fetch.ErrTimeout, 28},
+	{fetch.ErrRange, 33},
 	{fetch.ErrTLS, 35},
 	{fetch.ErrTooManyRedirects, 47},
 	{fetch.ErrEmptyReply, 52},

@@ -97,7 +97,7 @@ func (a *app) fetch(o *options) error {
 		if i < len(outputs) {
 			dest = outputs[i]
 		}
-		res, err := a.fetchOne(ctx, &r, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
+		res, err := a.fetchRetrying(ctx, o, &r, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
 		views.finishURL()
 		a.code = 0
 		if ctx.Err() != nil { // interrupted: say so, and stop
@@ -116,41 +116,37 @@ func (a *app) fetch(o *options) error {
 	return nil
 }
 
-// fetchOne fetches one URL with its body going to dest ("" for stdout).
-func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output) (*fetch.Result, error) {
+// fetchOne makes one attempt at one URL with its body going to dest (""
+// for stdout). The output file, when there is one, is returned open for
+// the caller to commit or abort (fetchRetrying).
+func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output, ro *resumeOptions) (*fetch.Result, *attemptFile, error) {
 	out.Body = a.stdout
 	a.outName = ""
-	var of *fetch.OutputFile
+	var of *attemptFile
 	if dest == remoteNameMarker {
 		if _, err := url.Parse(r.URL); err != nil {
 			// Malformed: fetch says so (exit 3) before it connects, as
 			// curl checks the URL before -O's name.
 			out.Body, dest = io.Discard, ""
 		} else if dest, err = remoteName(r.URL); err != nil {
-			return &fetch.Result{URL: r.URL}, err
+			return &fetch.Result{URL: r.URL}, nil, err
 		}
 	}
 	a.outName = dest
+	r.ResumeFrom, r.Range = ro.offset(dest), ro.rng
 	if dest != "" && dest != "-" {
 		var err error
-		if of, err = fetch.CreateOutput(dest); err != nil {
-			return &fetch.Result{URL: r.URL}, err
+		if of, err = openAttempt(dest, r.ResumeFrom); err != nil {
+			return &fetch.Result{URL: r.URL}, nil, err
 		}
-		out.Body = of.Writer()
+		out.Body = of
 		if why := of.InPlace(); why != "" && r.Observe != nil {
 			r.Observe(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: fmt.Sprintf("writing %s in place, not atomically: %s", dest, why)})
 		}
 	}
-	out.Progress = a.progress(out.Body, dest)
+	out.Progress = a.progress(unwrapAttempt(out.Body), dest)
 	res, err := fetch.Fetch(ctx, r, out)
-	if of != nil {
-		if err == nil {
-			err = of.Commit()
-		} else {
-			of.Abort()
-		}
-	}
-	return res, err
+	return res, of, err
 }
 
 // withScheme adds http:// to a URL without a scheme, as curl: a scheme is

@@ -45,6 +45,15 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "connect-timeout", Usage: "give up connecting (TCP, SOCKS, TLS) after `SECONDS`"},
 		&cli.StringFlag{Name: "max-filesize", Usage: "refuse bodies larger than `BYTES` (suffixes k, M, G)"},
 
+		// Retry and resume.
+		&cli.StringFlag{Name: "retry", Usage: "retry a transient failure (timeout, 408, 429, 500, 502, 503, 504; through Tor a failed circuit) up to `N` times"},
+		&cli.StringFlag{Name: "retry-delay", Usage: "wait `SECONDS` between retries (default: 1, doubling up to 600; a Retry-After wins)"},
+		&cli.StringFlag{Name: "retry-max-time", Usage: "start no retry after `SECONDS` from the first attempt"},
+		&cli.BoolFlag{Name: "retry-all-errors", Usage: "with --retry, retry on any error"},
+		&cli.BoolFlag{Name: "retry-connrefused", Usage: "with --retry, retry a refused connection too"},
+		&cli.StringFlag{Name: "continue-at", Aliases: []string{"C"}, Usage: "resume at byte `OFFSET` (- for the size of the -o file), appending to the -o file"},
+		&cli.StringFlag{Name: "range", Aliases: []string{"r"}, Usage: "ask for the bytes `RANGE` only (0-99, 100-, -500, 0-9,20-29)"},
+
 		// Network.
 		&cli.StringFlag{Name: "proxy", Aliases: []string{"x"}, Usage: "use the SOCKS5 proxy `URL`: socks5h://[user:pass@]host:port (proxy resolves names) or socks5://"},
 		&cli.StringFlag{Name: "noproxy", Usage: "connect directly to the hosts in `LIST` (comma-separated, * for all)"},

@@ -78,6 +78,7 @@ var exitMeanings = []struct {
 	{23, "The output could not be written."},
 	{26, "A local file could not be read (-d @file, --cacert, -w @file, the parse input, the control cookie)."},
 	{28, "Timeout (--max-time, --connect-timeout)."},
+	{33, "A resume (-C) that the server answered with something else than the rest of the file; the file is left as it was."},
 	{35, "TLS handshake failed."},
 	{47, "Too many redirects."},
 	{52, "The server closed without sending a byte (parse: empty input)."},

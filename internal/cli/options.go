@@ -26,6 +26,8 @@ type options struct {
 	network networkOptions
 	tor     torOptions
 	views   viewOptions
+	retry   retryOptions  // --retry and its options (retry.go)
+	resume  resumeOptions // -C and -r (retry.go)
 }
 
 // outputOptions say where the response goes and what is said about it.
@@ -169,6 +171,9 @@ func readOptions(c *cli.Context) (options, error) {
 		if o.limits.maxFileSize, err = parseSize(s); err != nil {
 			return o, usageErr("--max-filesize %q: %v", s, err)
 		}
+	}
+	if err := readRetryOptions(c, &o); err != nil {
+		return o, err
 	}
 	return o, nil
 }

@@ -34,3 +34,20 @@ func AppendOutput(path string) (*OutputFile, error) {
 // Appending reports whether the file was opened by AppendOutput to append
 // to it (not a descriptor or a device it fell back on).
 func (o *OutputFile) Appending() bool { return o.appending }
+
+// Written returns how many bytes the file received since it was opened,
+// for a retry to say what it throws away: what a regular file grew by, 0
+// for anything else (a descriptor, a device, a FIFO).
+func (o *OutputFile) Written() int64 {
+	if o.f == nil {
+		return 0
+	}
+	fi, err := o.f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	if _, ok := descriptor(o.path); ok {
+		return 0
+	}
+	return max(fi.Size()-o.base, 0)
+}

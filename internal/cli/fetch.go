@@ -87,6 +87,9 @@ func (a *app) fetch(o *options) error {
 		return err
 	}
 	outputs := o.output.files
+	for _, w := range o.resume.warnings {
+		a.warnf(o.output.silent, "%s", w)
+	}
 
 	ctx := a.context()
 	for i, raw := range o.urls {
@@ -119,10 +122,10 @@ func (a *app) fetch(o *options) error {
 // fetchOne makes one attempt at one URL with its body going to dest (""
 // for stdout). The output file, when there is one, is returned open for
 // the caller to commit or abort (fetchRetrying).
-func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output, ro *resumeOptions) (*fetch.Result, *attemptFile, error) {
+func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output, ro *resumeOptions) (*fetch.Result, *fetch.OutputFile, error) {
 	out.Body = a.stdout
 	a.outName = ""
-	var of *attemptFile
+	var of *fetch.OutputFile
 	if dest == remoteNameMarker {
 		if _, err := url.Parse(r.URL); err != nil {
 			// Malformed: fetch says so (exit 3) before it connects, as
@@ -139,12 +142,12 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 		if of, err = openAttempt(dest, r.ResumeFrom); err != nil {
 			return &fetch.Result{URL: r.URL}, nil, err
 		}
-		out.Body = of
+		out.Body = of.Writer()
 		if why := of.InPlace(); why != "" && r.Observe != nil {
 			r.Observe(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: fmt.Sprintf("writing %s in place, not atomically: %s", dest, why)})
 		}
 	}
-	out.Progress = a.progress(unwrapAttempt(out.Body), dest)
+	out.Progress = a.progress(out.Body, dest)
 	res, err := fetch.Fetch(ctx, r, out)
 	return res, of, err
 }

@@ -33,6 +33,8 @@ type resumeOptions struct {
 	from    int64  // -C N
 	current bool   // -C -: from the size of the -o file
 	rng     string // -r RANGE, as sent after "bytes="; "" for none
+
+	warnings []string // curl's warnings about -r, said before the first fetch
 }
 
 // Curl's backoff: the first wait, doubled after each retry up to the last.
@@ -78,21 +80,41 @@ func readRetryOptions(c *cli.Context, o *options) error {
 		ro.from = n
 	}
 	if s := c.String("range"); s != "" {
-		for _, r := range s {
-			if safetext.Unsafe(r) {
-				return usageErr("--range %q: want START-END, START-, -SUFFIX or a list of them", s)
-			}
+		if ro.rng, err = readRange(s, &ro.warnings); err != nil {
+			return err
 		}
-		if !strings.Contains(s, "-") {
-			s += "-" // curl's: "A specified range MUST include at least one dash (-). Appending one for you!"
-		}
-		ro.rng = s
 	}
 	if (ro.current || ro.from > 0 || ro.rng != "") && (len(o.request.data) > 0 || len(o.request.dataRaw) > 0 || len(o.request.dataBinary) > 0) {
 		return &usageError{msg: "-C and -r cannot be used with -d",
 			hint: "a range is asked for with GET: -C resumes a download, -r fetches part of one"}
 	}
 	return nil
+}
+
+// readRange reads -r's value as curl 7.88 does: a number alone is a start
+// ("5" asks for "5-", with curl's warning); a value with a character other
+// than a digit, '-' or ',' is sent as it is, with curl's warning. A value
+// with a control character (which could not be sent) or a number alone past
+// int64 is refused.
+func readRange(s string, warnings *[]string) (string, error) {
+	for _, r := range s {
+		if safetext.Unsafe(r) {
+			return "", usageErr("--range %q: want START-END, START-, -SUFFIX or a list of them", s)
+		}
+	}
+	if s[0] >= '0' && s[0] <= '9' && !strings.Contains(s, "-") {
+		digits := s[:strings.IndexFunc(s+"x", func(r rune) bool { return r < '0' || r > '9' })]
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil {
+			return "", usageErr("--range %q: unsupported range point", s)
+		}
+		*warnings = append(*warnings, "A specified range MUST include at least one dash (-). Appending one for you!")
+		return strconv.FormatInt(n, 10) + "-", nil
+	}
+	if strings.Trim(s, "0123456789-,") != "" {
+		*warnings = append(*warnings, "Invalid character is found in given range. A specified range MUST have only digits in 'start'-'stop'. The server's response to this request is uncertain.")
+	}
+	return s, nil
 }
 
 // offset is the resume offset (-C) for an attempt writing to dest: -C N's
@@ -112,41 +134,13 @@ func (ro *resumeOptions) offset(dest string) int64 {
 	return fi.Size()
 }
 
-// attemptFile is the -o file of one attempt, counting what is written to
-// it: a retry throws that away, and says how much, as curl does.
-type attemptFile struct {
-	*fetch.OutputFile
-	w       io.Writer
-	written int64
-}
-
 // openAttempt opens dest for one attempt: appended to when resuming (the
 // one case -o writes in place), else through CreateOutput.
-func openAttempt(dest string, resumeFrom int64) (*attemptFile, error) {
-	open := fetch.CreateOutput
+func openAttempt(dest string, resumeFrom int64) (*fetch.OutputFile, error) {
 	if resumeFrom > 0 {
-		open = fetch.AppendOutput
+		return fetch.AppendOutput(dest)
 	}
-	of, err := open(dest)
-	if err != nil {
-		return nil, err
-	}
-	return &attemptFile{OutputFile: of, w: of.Writer()}, nil
-}
-
-func (f *attemptFile) Write(b []byte) (int, error) {
-	n, err := f.w.Write(b)
-	f.written += int64(n)
-	return n, err
-}
-
-// unwrapAttempt returns the writer under an attemptFile (the progress bar
-// looks at whether it is a terminal), or w.
-func unwrapAttempt(w io.Writer) io.Writer {
-	if f, ok := w.(*attemptFile); ok {
-		return f.w
-	}
-	return w
+	return fetch.CreateOutput(dest)
 }
 
 // The retry categories, worded as curl 7.88 words them after "Problem".
@@ -258,8 +252,8 @@ func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, d
 			sleep = min(sleep*2, retryMaxSleep)
 		}
 		if of != nil {
-			if of.written > 0 && !mute {
-				fmt.Fprintf(a.stderr, "Throwing away %d bytes\n", of.written)
+			if n := of.Written(); n > 0 && !mute {
+				fmt.Fprintf(a.stderr, "Throwing away %d bytes\n", n)
 			}
 			of.Abort()
 		}
@@ -279,7 +273,7 @@ func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, d
 // transfer succeeded, thrown away when it failed. A resumed download that
 // failed within the rest of the file (a 206 cut short) keeps what it
 // appended, as curl does, so that -C - goes on from there.
-func finishAttempt(of *attemptFile, res *fetch.Result, err error) error {
+func finishAttempt(of *fetch.OutputFile, res *fetch.Result, err error) error {
 	if of == nil {
 		return err
 	}

@@ -97,6 +97,7 @@ var manExamples = []struct{ what, command string }{
 	{"Save a page, failing on HTTP errors, quietly, following redirects:", "sockfetch -fsSL -o page.html https://example.com/"},
 	{"Time a fetch:", "sockfetch -s -o /dev/null -w '%{http_code} %{time_total}\\n' https://example.com/"},
 	{"Fetch through Tor, on a circuit of its own:", "sockfetch --tor --new-circuit https://example.com/"},
+	{"Resume a download, retrying what may pass (through Tor, on a fresh circuit):", "sockfetch --tor --retry 5 -f -C - -o big.iso https://example.com/big.iso"},
 	{"Through a SOCKS5 proxy that resolves the name:", "sockfetch -x socks5h://127.0.0.1:1080 https://example.com/"},
 	{"See every layer of a fetch explained:", "sockfetch --explain https://example.com/"},
 	{"Capture a response exactly as it came off the connection, then see how it is read:", "sockfetch --raw -i https://example.com/ > resp.bin\nsockfetch parse resp.bin"},

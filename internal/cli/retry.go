@@ -260,7 +260,7 @@ func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, d
 		if why == retryCircuit {
 			r.Dialer = r.Dialer.WithFreshCircuit()
 			if r.Observe != nil {
-				r.Observe(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "retrying on a fresh Tor circuit: new SOCKS credentials, so that Tor builds another circuit to another exit"})
+				r.Observe(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "retrying on a fresh Tor circuit: new SOCKS credentials, so that Tor builds another circuit (most likely through another exit)"})
 			}
 		}
 		if err := a.sleepFor(ctx, wait); err != nil {

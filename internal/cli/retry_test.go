@@ -149,6 +149,8 @@ func TestRetry(t *testing.T) {
 		{name: "404 with --retry-all-errors and -f", args: []string{"--retry", "1", "-f", "--retry-all-errors"}, replies: []string{reply("404 Not Found", ""), ok},
 			requests: 2, stdout: "hello\n", sleeps: secs(1), curl: true,
 			stderr: "sockfetch: the requested URL returned error: 404\nWarning: Problem (retrying all errors). Will retry in 1 seconds. 1 retries \nWarning: left.\n"},
+		{name: "-w once, after the retries", args: []string{"-s", "--retry", "1", "-w", "%{http_code} %{num_connects}\n"}, replies: []string{busy, ok}, requests: 2,
+			stdout: "busy\nhello\n200 1\n", sleeps: secs(1), curl: true},
 		{name: "-s says nothing", args: []string{"-s", "--retry", "1"}, replies: []string{busy, ok}, requests: 2, stdout: "busy\nhello\n", sleeps: secs(1), curl: true},
 		{name: "-sS says errors, no warnings", args: []string{"-sS", "-f", "--retry", "1"}, replies: []string{busy, ok}, requests: 2, stdout: "hello\n", sleeps: secs(1), curl: true,
 			stderr: "sockfetch: the requested URL returned error: 503\n"},

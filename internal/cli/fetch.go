@@ -100,7 +100,7 @@ func (a *app) fetch(o *options) error {
 		if i < len(outputs) {
 			dest = outputs[i]
 		}
-		res, err := a.fetchRetrying(ctx, o, &r, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
+		res, err := a.fetchRetrying(ctx, o, &r, views, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
 		views.finishURL()
 		a.code = 0
 		if ctx.Err() != nil { // interrupted: say so, and stop

@@ -215,7 +215,8 @@ func (a *app) sleepFor(ctx context.Context, d time.Duration) error {
 // each retry up to 10 min. No retry starts past --retry-max-time, counted
 // from the first attempt, nor waits past it for a Retry-After. Through Tor
 // a retry after a circuit failure goes out with new SOCKS credentials.
-func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, dest string, out fetch.Output) (*fetch.Result, error) {
+// Each attempt is a transfer of its own to the views v.
+func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, v *views, dest string, out fetch.Output) (*fetch.Result, error) {
 	ro := &o.retry
 	mute := o.output.silent
 	start := time.Now()
@@ -242,6 +243,10 @@ func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, d
 		}
 		if why == retryNo {
 			return res, finishAttempt(of, res, err)
+		}
+		if v != nil { // each attempt is explained as a transfer of its own
+			v.finishURL()
+			r.Observe = v.observer()
 		}
 		if err != nil {
 			a.fail(err)

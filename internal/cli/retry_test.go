@@ -290,3 +290,37 @@ func TestRetryUsage(t *testing.T) {
 		r.errLine(t)
 	}
 }
+
+// TestRetryExplain: --explain explains each attempt as a transfer of its
+// own, the warning between them.
+func TestRetryExplain(t *testing.T) {
+	srv := seqServer(t, reply("503 Service Unavailable", "busy\n"), reply("200 OK", "hello\n"))
+	var sr sleepRecorder
+	r := sockfetchWith(t, runOpts{sleep: sr.sleep}, "--explain", "--no-color", "--retry", "1", srv.URL+"/")
+	first, second, ok := strings.Cut(r.stderr, "Warning: Problem : HTTP error. Will retry in 1 seconds. 1 retries left.\n")
+	if r.code != 0 || !ok || strings.Count(first, "5. totals") != 1 || strings.Count(second, "5. totals") != 1 ||
+		strings.Contains(r.stderr, "all 2 requests") {
+		t.Errorf("exit %d; want one explanation before the warning and one after:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestRetryInterrupted: Ctrl-C during the wait ends the run at once, exit
+// 130, the -o file as it was.
+func TestRetryInterrupted(t *testing.T) {
+	srv := seqServer(t, reply("503 Service Unavailable", "busy\n"), reply("200 OK", "hello\n"))
+	out := filepath.Join(t.TempDir(), "out")
+	os.WriteFile(out, []byte("old\n"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr strings.Builder
+	s := &System{
+		stdin: strings.NewReader(""), stdout: &strings.Builder{}, stderr: &stderr,
+		getenv: func(string) string { return "" }, resolver: hostsResolver{}, restrict: fakeRestrict, ctx: ctx,
+		sleep: func(ctx context.Context, d time.Duration) error { cancel(); <-ctx.Done(); return ctx.Err() },
+	}
+	code := Main([]string{"sockfetch", "--retry", "3", "-o", out, srv.URL + "/"}, s)
+	if b, _ := os.ReadFile(out); code != 130 || string(b) != "old\n" || len(srv.Requests()) != 1 {
+		t.Errorf("exit %d, out %q, %d requests; want 130, the old file, 1 request; stderr:\n%s", code, b, len(srv.Requests()), stderr.String())
+	}
+	checkOut(t, filepath.Dir(out), "old\n")
+}

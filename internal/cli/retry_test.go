@@ -324,3 +324,14 @@ func TestRetryInterrupted(t *testing.T) {
 	}
 	checkOut(t, filepath.Dir(out), "old\n")
 }
+
+// TestRetryResolve: a name that did not resolve is retried, as curl 7.88
+// counts it with timeouts.
+func TestRetryResolve(t *testing.T) {
+	var sr sleepRecorder
+	r := sockfetchWith(t, runOpts{sleep: sr.sleep}, "--retry", "1", "http://nowhere.test/")
+	r.want(t, 6, "", "sockfetch: could not resolve host: nowhere.test", "\nWarning: Problem : timeout. Will retry in 1 seconds. 1 retries left.\n")
+	if strings.Count(r.stderr, "could not resolve host") != 2 || !slices.Equal(sr.asked, secs(1)) {
+		t.Errorf("waits %v; want two attempts, one wait; stderr:\n%s", sr.asked, r.stderr)
+	}
+}

@@ -214,7 +214,8 @@ func (a *app) sleepFor(ctx context.Context, d time.Duration) error {
 // HTTP error; otherwise the wait is --retry-delay, or 1 s doubled after
 // each retry up to 10 min. No retry starts past --retry-max-time, counted
 // from the first attempt, nor waits past it for a Retry-After. Through Tor
-// a retry after a circuit failure goes out with new SOCKS credentials.
+// a retry after a circuit failure or a time limit goes out with new SOCKS
+// credentials.
 // Each attempt is a transfer of its own to the views v.
 func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, v *views, dest string, out fetch.Output) (*fetch.Result, error) {
 	ro := &o.retry
@@ -262,7 +263,9 @@ func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, v
 			}
 			of.Abort()
 		}
-		if why == retryCircuit {
+		// A time limit through Tor is most often a slow circuit or exit:
+		// the same credentials would get the same circuit again.
+		if why == retryCircuit || why == retryTimeout && r.Dialer != nil && r.Dialer.Tor != nil {
 			r.Dialer = r.Dialer.WithFreshCircuit()
 			if r.Observe != nil {
 				r.Observe(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "retrying on a fresh Tor circuit: new SOCKS credentials, so that Tor builds another circuit (most likely through another exit)"})

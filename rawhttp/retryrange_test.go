@@ -1,6 +1,7 @@
 package rawhttp
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -68,6 +69,11 @@ func FuzzRetryAfter(f *testing.F) {
 		d := RetryAfter(s, retryNow)
 		if d < 0 || d > MaxRetryAfter {
 			t.Fatalf("RetryAfter(%q) = %v", s, d)
+		}
+		if n, err := strconv.ParseInt(s, 10, 32); err == nil && n > 0 && s[0] != '+' {
+			if d != time.Duration(n)*time.Second {
+				t.Fatalf("RetryAfter(%q) = %v, want %ds", s, d, n)
+			}
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"sockfetch/internal/testserver"
+	"sockfetch/rawhttp"
 )
 
 // reply is a raw response with a Content-Length for body and the fields
@@ -337,4 +338,30 @@ func TestRetryResolve(t *testing.T) {
 	if strings.Count(r.stderr, "could not resolve host") != 2 || !slices.Equal(sr.asked, secs(1)) {
 		t.Errorf("waits %v; want two attempts, one wait; stderr:\n%s", sr.asked, r.stderr)
 	}
+}
+
+// FuzzReadRange: -r's reading never panics, what it takes is a Range
+// field the request can carry (no byte that could break the framing), and
+// a start alone asks for the rest.
+func FuzzReadRange(f *testing.F) {
+	for _, s := range []string{"0-99", "100-", "-500", "0-9,20-29", "5", "5x", "a b", "0-1\r\nX: y", "99999999999999999999", "\x1b[31m"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" {
+			return // -r '' is no range: readRetryOptions does not call it
+		}
+		var warnings []string
+		v, err := readRange(s, &warnings)
+		if err != nil {
+			return
+		}
+		q := rawhttp.Request{Method: "GET", Target: "/", Host: "h", Range: "bytes=" + v}
+		if err := q.Check(); err != nil {
+			t.Fatalf("readRange(%q) = %q, which the request refuses: %v", s, v, err)
+		}
+		if s[0] >= '0' && s[0] <= '9' && !strings.Contains(s, "-") && !strings.HasSuffix(v, "-") {
+			t.Fatalf("readRange(%q) = %q: a start alone asks for the rest", s, v)
+		}
+	})
 }

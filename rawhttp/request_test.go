@@ -38,6 +38,10 @@ func TestRequestAppend(t *testing.T) {
 			Extra: []Field{{"Accept-Encoding", "deflate, gzip"}, {"Referer", "http://r/"}}, Fields: []Field{{"X-A", "1"}}, Body: []byte("x=1"), ContentType: "application/x-www-form-urlencoded"},
 			"POST / HTTP/1.1\r\nHost: h\r\nAuthorization: Basic YTpi\r\nUser-Agent: sockfetch/1.0\r\nAccept: */*\r\nConnection: close\r\n" +
 				"Accept-Encoding: deflate, gzip\r\nReferer: http://r/\r\nX-A: 1\r\nContent-Length: 3\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nx=1"},
+		{"Range after Authorization, before User-Agent", Request{Method: "GET", Target: "/", Host: "h", Auth: "Basic YTpi", Range: "bytes=100-", UserAgent: ua},
+			"GET / HTTP/1.1\r\nHost: h\r\nAuthorization: Basic YTpi\r\nRange: bytes=100-\r\nUser-Agent: sockfetch/1.0\r\nAccept: */*\r\nConnection: close\r\n\r\n"},
+		{"user Range replaces the default", Request{Method: "GET", Target: "/", Host: "h", Range: "bytes=100-", Fields: []Field{{"range", "bytes=1-2"}}},
+			"GET / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\nrange: bytes=1-2\r\n\r\n"},
 		{"user replaces a default content-type", Request{Method: "POST", Target: "/", Host: "h", Fields: []Field{{"content-type", "text/plain"}}, Body: []byte("x"), ContentType: "application/x-www-form-urlencoded"},
 			"POST / HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\ncontent-type: text/plain\r\nContent-Length: 1\r\n\r\nx"},
 		{"body", Request{Method: "POST", Target: "/p", Host: "h", Fields: []Field{{"Content-Type", "text/plain"}}, Body: []byte("hello")},
@@ -82,6 +86,7 @@ func TestRequestAppendRefuses(t *testing.T) {
 		{"CR in user agent", func(q *Request) { q.UserAgent = "a\r" }, "User-Agent", "value contains CR"},
 		{"LF in auth", func(q *Request) { q.Auth = "Basic x\n" }, "Authorization", "value contains LF"},
 		{"CR in an extra default", func(q *Request) { q.Extra = []Field{{"Referer", "a\r\nX: 1"}} }, "Referer", "value contains CR"},
+		{"CRLF in range", func(q *Request) { q.Range = "bytes=0-\r\nX: 1" }, "Range", "value contains CR"},
 		{"LF in content type", func(q *Request) { q.ContentType = "a\nb" }, "Content-Type", "value contains LF"},
 		{"method with space", func(q *Request) { q.Method = "GET /" }, "method", `not a token: "GET /"`},
 		{"empty method", func(q *Request) { q.Method = "" }, "method", `not a token: ""`},

@@ -154,7 +154,7 @@ func responseFieldText(name, value string) string {
 	case "www-authenticate":
 		return "how to send credentials"
 	case "retry-after":
-		return "when to try again"
+		return "when to try again (--retry waits that long)"
 	}
 	return ""
 }
@@ -191,6 +191,9 @@ func requestFieldText(name, value string) string {
 	case "cookie":
 		return "cookies the server asked us to send back"
 	case "range":
+		if from, ok := strings.CutPrefix(v, "bytes="); ok && len(from) > 1 && strings.Trim(from[:len(from)-1], "0123456789") == "" && from[len(from)-1] == '-' {
+			return "we ask for the bytes from " + from[:len(from)-1] + " on: the rest of a file whose start we have (a resume, -C)"
+		}
 		return "we ask for a part only"
 	case "referer":
 		return "the page we came from"

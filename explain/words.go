@@ -192,7 +192,7 @@ func requestFieldText(name, value string) string {
 		return "cookies the server asked us to send back"
 	case "range":
 		if from, ok := strings.CutPrefix(v, "bytes="); ok && len(from) > 1 && strings.Trim(from[:len(from)-1], "0123456789") == "" && from[len(from)-1] == '-' {
-			return "we ask for the bytes from " + from[:len(from)-1] + " on: the rest of a file whose start we have (a resume, -C)"
+			return "we ask for the bytes from " + from[:len(from)-1] + " on: the rest of a file (a resume, -C)"
 		}
 		return "we ask for a part only"
 	case "referer":

@@ -177,7 +177,7 @@ func TestResumeCutShort(t *testing.T) {
 func TestResumeExplain(t *testing.T) {
 	srv := rangeServer(t, false, 0)
 	r := sockfetch(t, "--explain", "--no-color", "-C", "6", srv.URL+"/")
-	if r.code != 0 || r.stdout != "world\n" || !strings.Contains(r.stderr, "we ask for the bytes from 6 on: the rest of a file whose start we have (a resume, -C)") {
+	if r.code != 0 || r.stdout != "world\n" || !strings.Contains(r.stderr, "we ask for the bytes from 6 on: the rest of a file (a resume, -C)") {
 		t.Errorf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -124,6 +124,8 @@ func (v *View) Observe(e fetchtrace.Event) {
 	case fetchtrace.EvDial:
 		v.tcpSection(e.At)
 		v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean("trying "+e.Dialled())))
+	case fetchtrace.EvTCPInfo:
+		v.tcpInfo(e)
 	case fetchtrace.EvInfo:
 		if e.Info != "" {
 			v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean(e.Info)))

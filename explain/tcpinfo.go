@@ -78,6 +78,7 @@ func (v *View) tcpInfo(e fetchtrace.Event) {
 		row("segments", fmt.Sprintf("%s sent, %s received (the handshake and the acknowledgements included)", m.num(ti.SegsOut), m.num(ti.SegsIn)))
 		row("retransmits", m.num(ti.Retrans)+": segments sent again because no acknowledgement came in time")
 	}
+	v.tlsAfter()
 	v.reads(ti.Reads)
 }
 
@@ -102,15 +103,24 @@ func (v *View) reads(r fetchtrace.Reads) {
 	if r.Count > int64(len(r.Sizes)) {
 		list += ", …"
 	}
-	row("reads", fmt.Sprintf("%s got the %s bytes %s: %s", plural(r.Count, "read", "reads"), grouped(r.Bytes), what, list))
-	if r.Count > 1 {
+	all := grouped(r.Bytes)
+	if v.maskTLSBytes() {
+		all = maskedNum
+	}
+	count := plural(r.Count, "read", "reads")
+	if v.maskTLSBytes() {
+		// How many reads a handshake's close takes varies from run to run.
+		count, list = maskedNum+" reads", maskedNum+", …"
+	}
+	row("reads", fmt.Sprintf("%s got the %s bytes %s: %s", count, all, what, list))
+	if r.Count > 1 || v.maskTLSBytes() {
 		row("", fmt.Sprintf("smallest %s, largest %s bytes", m.num(r.Min), m.num(r.Max)))
 	}
 	v.p.gloss(3, "sockfetch read every byte itself here, to show them. Without --explain or --trace, "+
 		"a plain http body going to a file is spliced: the kernel moves it from the socket to the file and no read returns it.")
 	switch {
 	case r.TLS:
-		v.p.para(3, 5, stNone, fmt.Sprintf("the first read returned %s bytes of TLS records: the proof of concept's single recv(%d) spoke plain HTTP, where it would have been the page's first bytes",
+		v.p.para(3, 5, stNone, fmt.Sprintf("the first read returned %s bytes of TLS records, not of the page: over TLS, the proof of concept's single recv(%d) would get encrypted bytes; the page comes out of crypto/tls a whole record (up to 16 KiB) at a time",
 			m.num(r.First), pocRecv))
 	case r.First < r.Bytes && r.First <= pocRecv:
 		v.p.para(3, 5, stWarn, fmt.Sprintf("the first read returned %s of %s bytes: a single recv(%d), as in the proof of concept, would have cut the page there",

@@ -40,6 +40,7 @@ type View struct {
 
 	socks socksDecoder
 	resp  *respView
+	below below // the layers under HTTP: TLS records, DNS messages
 
 	reqHead, reqBody int64
 	bodyDone         bool // fetch's EvBodyEnd was written
@@ -78,6 +79,7 @@ func (v *View) newHop() {
 	v.sec, v.cur = 0, ""
 	v.resolved, v.isTLS = false, false
 	v.socks.reset(v.p.m)
+	v.below = below{live: v.below.live}
 	v.resp = &respView{p: v.p}
 	v.reqHead, v.reqBody = 0, 0
 	v.bodyDone = false
@@ -126,6 +128,8 @@ func (v *View) Observe(e fetchtrace.Event) {
 		v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean("trying "+e.Dialled())))
 	case fetchtrace.EvTCPInfo:
 		v.tcpInfo(e)
+	case fetchtrace.EvTLSRecord:
+		v.tlsRecord(e)
 	case fetchtrace.EvInfo:
 		if e.Info != "" {
 			v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean(e.Info)))
@@ -375,10 +379,16 @@ func (v *View) socksDone(e fetchtrace.Event) {
 	v.p.gloss(3, "From here on, the bytes we send reach "+target+" through the proxy, which only passes them along.")
 }
 
-func (v *View) tlsState(e fetchtrace.Event) {
+// tlsSection opens the TLS section with its explanation.
+func (v *View) tlsSection(at time.Duration) {
 	v.isTLS = true
-	v.section("tls", "TLS: encryption and the server's identity", e.At)
+	v.section("tls", "TLS: encryption and the server's identity", at)
 	v.p.intro("tls", 3, "TLS encrypts everything that follows and checks, with a certificate, that the server really is "+v.host()+".")
+}
+
+func (v *View) tlsState(e fetchtrace.Event) {
+	v.below.tlsDone = true
+	v.tlsSection(e.At)
 	cs := e.TLS
 	if cs == nil {
 		return
@@ -606,6 +616,11 @@ func (v *View) totals() {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-9s", name)
 		for i, n := range vals {
+			if v.maskTLSBytes() && (i == 0 || cols[i] == "TLS") {
+				// A handshake's size changes from run to run (signatures).
+				fmt.Fprintf(&b, " %*s", max(8, len(cols[i])), maskedNum)
+				continue
+			}
 			fmt.Fprintf(&b, " %*d", max(8, len(cols[i])), n)
 		}
 		v.p.line(3, stNone, b.String())
@@ -624,7 +639,9 @@ func (v *View) totals() {
 	if v.isTLS {
 		v.p.gloss(3, "TLS: the handshake, the certificates, and a few bytes of encryption overhead per record.")
 	}
-	if v.recv > 0 {
+	if v.recv > 0 && v.maskTLSBytes() {
+		v.p.gloss(3, maskedNum+"% of the bytes received were not body.")
+	} else if v.recv > 0 {
 		v.p.gloss(3, fmt.Sprintf("%.1f%% of the bytes received were not body.", 100*float64(v.recv-body)/float64(v.recv)))
 	}
 	v.p.linef(3, "time: %s from the start to the last byte", v.p.m.dur(v.timings.Total))

@@ -46,6 +46,9 @@ func (f *fetcher) handshake(ctx context.Context, c net.Conn, host string) (*tls.
 	}
 	cfg := base.Clone()
 	cfg.ServerName = host // Go sends no SNI for an IP literal
+	if f.obs != nil {
+		c = newTLSWatch(c, f)
+	}
 	tc := tls.Client(c, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLS, Host: host, Err: err})

@@ -1,6 +1,10 @@
 package fetchtrace
 
-import "time"
+import (
+	"time"
+
+	"sockfetch/fetch/tlsrec"
+)
 
 // TCPInfo is what the kernel says of a TCP connection (Linux TCP_INFO),
 // read once the body is in, before the connection is closed, and what the
@@ -52,29 +56,18 @@ func (r *Reads) Add(n int) {
 	}
 }
 
-// TLSRecord is the header of one TLS record (RFC 8446 §5.1) as it crossed
-// the wire, below crypto/tls, with the readable fields of a ClientHello or
-// ServerHello it carried.
+// TLSRecord is one TLS record as it crossed the wire, below crypto/tls:
+// its header, and the readable fields of a ClientHello or ServerHello it
+// starts.
 type TLSRecord struct {
-	Send    bool   // sent by us
-	Type    uint8  // 20 change_cipher_spec, 21 alert, 22 handshake, 23 application_data
-	Version uint16 // the record's legacy_record_version
-	Length  int    // the payload's length
-	Hello   *Hello // the ClientHello or ServerHello inside, when this record starts one
-	// Encrypted says the payload is protected: every record after a TLS
-	// 1.3 ServerHello (but the compatibility change_cipher_spec), and
-	// under TLS 1.2 every record after a change_cipher_spec.
+	tlsrec.Header
+	Send  bool          // sent by us
+	Hello *tlsrec.Hello // the ClientHello or ServerHello this record starts
+	// Encrypted says the payload is protected: under TLS 1.3 every record
+	// after the ServerHello but the compatibility change_cipher_spec, under
+	// TLS 1.2 every record after the sender's change_cipher_spec.
 	Encrypted bool
-}
-
-// Hello is the readable part of a ClientHello or ServerHello.
-type Hello struct {
-	Client       bool
-	Version      uint16   // legacy_version
-	SNI          string   // server_name (ClientHello)
-	ALPN         []string // offered (ClientHello) or chosen (ServerHello)
-	Versions     []uint16 // supported_versions: offered, or the one chosen
-	CipherSuites []uint16 // offered, or the one chosen
+	Err       error // the bytes are not TLS records (tlsrec.ErrNotTLS); nothing more is read
 }
 
 // DNSMsg is one DNS message as it crossed the wire (a UDP datagram, or a

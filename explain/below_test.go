@@ -2,14 +2,20 @@ package explain
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"net"
+	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"golang.org/x/net/dns/dnsmessage"
+
 	"sockfetch/fetch"
 	"sockfetch/fetch/fetchtrace"
+	"sockfetch/internal/testenv"
 )
 
 // TestExplainBelowHTTPS fetches https://localhost over real TLS and
@@ -18,23 +24,31 @@ import (
 // TCP summary and the waterfall, in that order. The body is the same
 // watched or not.
 func TestExplainBelowHTTPS(t *testing.T) {
-	caFile, cfg := testTLSNames(t, "localhost")
+	const name = "site.sockfetch.test"
+	_, resolver := testenv.StartDNS(t, map[string]string{name: "127.0.0.1"})
+	caFile, cfg := testTLSNames(t, name)
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	serveOn(t, ln, func(string) string { return routes("GET / ") })
 	port := ln.Addr().(*net.TCPAddr).Port
-	req := fetch.Request{URL: "https://localhost:" + strconv.Itoa(port) + "/", CACert: caFile, UserAgent: "sockfetch/test", Dialer: &fetch.Dialer{Network: "tcp4"}}
+	req := fetch.Request{URL: "https://" + name + ":" + strconv.Itoa(port) + "/", CACert: caFile, UserAgent: "sockfetch/test",
+		Dialer: &fetch.Dialer{Resolver: resolver}}
 	var out bytes.Buffer
 	var records []fetchtrace.TLSRecord
+	var dns []fetchtrace.DNSMsg
 	v := New(&out, Options{Mask: true})
-	body, err := fetchWith(t, req, func(e fetchtrace.Event) {
-		if e.Kind == fetchtrace.EvTLSRecord {
+	obs := dnsInOrder(func(e fetchtrace.Event) {
+		switch e.Kind {
+		case fetchtrace.EvTLSRecord:
 			records = append(records, *e.Record)
+		case fetchtrace.EvDNS:
+			dns = append(dns, *e.DNS)
 		}
 		v.Observe(e)
 	})
+	body, err := fetchWith(t, req, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,13 +57,107 @@ func TestExplainBelowHTTPS(t *testing.T) {
 	if string(body) != "hello\n" || !bytes.Equal(body, plain) {
 		t.Errorf("body %q watched, %q not", body, plain)
 	}
-	if len(records) < 4 || records[0].Hello == nil || records[0].Hello.SNI != "localhost" || !records[0].Send {
+	if len(records) < 4 || records[0].Hello == nil || records[0].Hello.SNI != name || !records[0].Send {
 		t.Fatalf("records %+v", records)
 	}
+	if len(dns) < 4 || !dns[0].Send || dns[0].Network != "udp" {
+		t.Fatalf("DNS messages %+v", dns)
+	}
 	golden(t, "fetch-https-below.golden", out.Bytes())
-	assertOrder(t, out.String(), "name resolution", "TCP connection", "→ record handshake: ClientHello",
+	assertOrder(t, out.String(), "name resolution", "→ datagram to", "type A: an IPv4 address", "← datagram from",
+		"answer: "+name+". A IP, TTL 60 s", "type AAAA", "resolved "+name,
+		"TCP connection", "→ record handshake: ClientHello", "SNI        "+name,
 		"← record handshake: ServerHello", "From here on (TLS 1.3", "HTTP request", "HTTP response",
-		"end of body", "TCP: what the kernel saw", "waterfall")
+		"end of body", "TCP: what the kernel saw", "recv(4096)", "waterfall")
+}
+
+// TestExplainDNSHostsFile resolves a name that /etc/hosts holds: the view
+// says no datagram was sent (the test resolver is dnsmasq, which would
+// answer NXDOMAIN, so the answer can only have come from the file).
+func TestExplainDNSHostsFile(t *testing.T) {
+	name := hostsName(t)
+	_, resolver := testenv.StartDNS(t, nil)
+	port := serve(t, routes)
+	req := fetch.Request{URL: "http://" + name + ":" + strconv.Itoa(port) + "/", Dialer: &fetch.Dialer{Resolver: resolver, Network: "tcp4"}}
+	var out bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	var dns []fetchtrace.DNSMsg
+	body, err := fetchWith(t, req, func(e fetchtrace.Event) {
+		if e.Kind == fetchtrace.EvDNS {
+			dns = append(dns, *e.DNS)
+		}
+		v.Observe(e)
+	})
+	v.Finish()
+	if err != nil || string(body) != "hello\n" {
+		t.Fatalf("body %q, error %v", body, err)
+	}
+	if len(dns) != 1 || dns[0].Bytes != nil || dns[0].Source != "/etc/hosts" {
+		t.Fatalf("DNS events %+v", dns)
+	}
+	assertOrder(t, out.String(), "name resolution", "no datagram sent: the hosts file (/etc/hosts) names "+name, "resolved "+name, "TCP connection")
+}
+
+// hostsName returns a name other than localhost that /etc/hosts gives an
+// IPv4 loopback address, or skips the test.
+func hostsName(t *testing.T) string {
+	b, err := os.ReadFile("/etc/hosts")
+	if err != nil {
+		t.Skip("no /etc/hosts")
+	}
+	for _, ln := range strings.Split(string(b), "\n") {
+		f := strings.Fields(ln)
+		if len(f) < 2 || !strings.HasPrefix(f[0], "127.") {
+			continue
+		}
+		for _, n := range f[1:] {
+			if strings.HasPrefix(n, "#") {
+				break
+			}
+			if n != "localhost" && !strings.HasSuffix(n, ".localhost") && !strings.HasPrefix(n, "localhost.") {
+				return n
+			}
+		}
+	}
+	t.Skip("/etc/hosts names no loopback host but localhost")
+	return ""
+}
+
+// dnsInOrder passes events on to obs, but holds the DNS messages of a
+// lookup until it is over and hands its exchanges on with A before AAAA:
+// Go asks both at once and which goes first is a race.
+func dnsInOrder(obs func(fetchtrace.Event)) func(fetchtrace.Event) {
+	var held [][]fetchtrace.Event
+	return func(e fetchtrace.Event) {
+		if e.Kind == fetchtrace.EvDNS && e.DNS.Bytes != nil {
+			if e.DNS.Send || len(held) == 0 {
+				held = append(held, nil)
+			}
+			held[len(held)-1] = append(held[len(held)-1], e)
+			return
+		}
+		sort.SliceStable(held, func(i, j int) bool { return qtype(held[i][0].DNS.Bytes) < qtype(held[j][0].DNS.Bytes) })
+		for _, ex := range held {
+			for _, d := range ex {
+				obs(d)
+			}
+		}
+		held = nil
+		obs(e)
+	}
+}
+
+// qtype returns the type of a DNS message's first question.
+func qtype(b []byte) int {
+	var p dnsmessage.Parser
+	if _, err := p.Start(b); err != nil {
+		return 0
+	}
+	q, err := p.Question()
+	if err != nil {
+		return 0
+	}
+	return int(q.Type)
 }
 
 // assertOrder checks that each of want is in s, after the one before it.
@@ -63,4 +171,40 @@ func assertOrder(t *testing.T, s string, want ...string) {
 		}
 		at += i + len(w)
 	}
+}
+
+// TestExplainDNSRemote: under Tor the name goes to Tor, and the view says
+// that no datagram left and who resolves it (Tor is not running here: the
+// fetch fails at the connect, after the name resolution section).
+func TestExplainDNSRemote(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	req := fetch.Request{URL: "http://site.sockfetch.test/", Dialer: &fetch.Dialer{Tor: &fetch.Tor{Addr: addr}, Resolver: refuseResolver{t}}}
+	var out bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	var dns []fetchtrace.DNSMsg
+	fetchWith(t, req, func(e fetchtrace.Event) {
+		if e.Kind == fetchtrace.EvDNS {
+			dns = append(dns, *e.DNS)
+		}
+		v.Observe(e)
+	})
+	v.Finish()
+	if len(dns) != 1 || dns[0].Bytes != nil || dns[0].Source != "Tor (an exit relay)" {
+		t.Fatalf("DNS events %+v", dns)
+	}
+	assertOrder(t, out.String(), "name resolution", "name sent to the proxy, not resolved here",
+		"resolved by Tor (an exit relay): no DNS datagram left this machine")
+}
+
+// refuseResolver fails the test when a name is resolved here.
+type refuseResolver struct{ t *testing.T }
+
+func (r refuseResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
+	r.t.Errorf("%s resolved here", host)
+	return nil, &net.DNSError{Err: "refused by the test", Name: host}
 }

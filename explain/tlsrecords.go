@@ -21,6 +21,7 @@ type below struct {
 	recRecv   int64
 	bytesSent int64
 	bytesRecv int64
+	dnsSent   dnsQueries // when each DNS question left, by ID
 }
 
 // tlsIntro is written once, when the first TLS record is shown.

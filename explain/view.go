@@ -130,6 +130,8 @@ func (v *View) Observe(e fetchtrace.Event) {
 		v.tcpInfo(e)
 	case fetchtrace.EvTLSRecord:
 		v.tlsRecord(e)
+	case fetchtrace.EvDNS:
+		v.dnsMsg(e)
 	case fetchtrace.EvInfo:
 		if e.Info != "" {
 			v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean(e.Info)))

@@ -156,6 +156,7 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 		defer cancel()
 	}
 	f.overall = ctx
+	ctx = watchDNS(ctx, f)
 	f.out.Body = stallGuard(ctx, f.out.Body)
 	f.out.Headers = stallGuard(ctx, f.out.Headers)
 	res := &Result{}

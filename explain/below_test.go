@@ -2,6 +2,7 @@ package explain
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"sockfetch/fetch"
 	"sockfetch/fetch/fetchtrace"
 	"sockfetch/internal/testenv"
+	"sockfetch/internal/testserver"
 )
 
 // TestExplainBelowHTTPS fetches https://localhost over real TLS and
@@ -163,11 +165,15 @@ func qtype(b []byte) int {
 // assertOrder checks that each of want is in s, after the one before it.
 func assertOrder(t *testing.T, s string, want ...string) {
 	t.Helper()
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	text := s
+	s = flat(s) // the view wraps lines at its width
 	at := 0
 	for _, w := range want {
+		w = flat(w)
 		i := strings.Index(s[at:], w)
 		if i < 0 {
-			t.Fatalf("%q missing or out of order in\n%s", w, s)
+			t.Fatalf("%q missing or out of order in\n%s", w, text)
 		}
 		at += i + len(w)
 	}
@@ -207,4 +213,76 @@ type refuseResolver struct{ t *testing.T }
 func (r refuseResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
 	r.t.Errorf("%s resolved here", host)
 	return nil, &net.DNSError{Err: "refused by the test", Name: host}
+}
+
+// TestExplainCertNameMismatch: a certificate made out to other names,
+// one of them hostile, fails the handshake; the view lists the names the
+// certificate gives, escaped, and the name asked for.
+func TestExplainCertNameMismatch(t *testing.T) {
+	ca := testserver.NewCA(t)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, "other.example", "evil\x1b]0;pwned\x07.example")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveOn(t, ln, func(string) string { return routes("GET / ") })
+	port := ln.Addr().(*net.TCPAddr).Port
+	req := fetch.Request{URL: "https://localhost:" + strconv.Itoa(port) + "/", CACert: ca.WritePEM(t), Dialer: &fetch.Dialer{Network: "tcp4"}}
+	var out bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	if _, err := fetchWith(t, req, v.Observe); err == nil {
+		t.Fatal("fetch worked")
+	}
+	v.Finish()
+	s := out.String()
+	if strings.ContainsAny(s, "\x1b\x07") {
+		t.Errorf("a raw control byte in\n%q", s)
+	}
+	assertOrder(t, s, "→ record handshake: ClientHello", "SNI        localhost", "← record handshake: ServerHello",
+		"✗ tls: failed to verify certificate", `the certificate names other.example, evil\x1b]0;pwned\x07.example; we asked for localhost`)
+}
+
+// TestExplainCompressed: a gzip body shows its size received and decoded;
+// the body written is the decoded one, watched or not.
+func TestExplainCompressed(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	plainBody := strings.Repeat("all work and no play makes jack a dull boy\n", 100)
+	zw.Write([]byte(plainBody))
+	zw.Close()
+	port := serve(t, func(string) string {
+		return "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + strconv.Itoa(gz.Len()) + "\r\n\r\n" + gz.String()
+	})
+	req := fetch.Request{URL: "http://127.0.0.1:" + strconv.Itoa(port) + "/", Compressed: true}
+	var out bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	body, err := fetchWith(t, req, v.Observe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Finish()
+	plain, _ := fetchWith(t, req, nil)
+	if string(body) != plainBody || string(plain) != plainBody {
+		t.Fatalf("bodies of %d and %d bytes, want %d", len(body), len(plain), len(plainBody))
+	}
+	want := "decoded (gzip, --compressed): the " + strconv.Itoa(gz.Len()) + " bytes received became " + strconv.Itoa(len(plainBody)) + " bytes written"
+	if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), want) {
+		t.Errorf("missing %q in\n%s", want, out.String())
+	}
+}
+
+// TestExplainWaterfallIPLiteral: with an IP address in the URL nothing is
+// looked up, and the waterfall's first bar says so instead of "DNS".
+func TestExplainWaterfallIPLiteral(t *testing.T) {
+	port := serve(t, routes)
+	var out bytes.Buffer
+	v := New(&out, Options{})
+	if _, err := fetchWith(t, fetch.Request{URL: "http://127.0.0.1:" + strconv.Itoa(port) + "/"}, v.Observe); err != nil {
+		t.Fatal(err)
+	}
+	v.Finish()
+	s := out.String()
+	wf := s[strings.Index(s, "waterfall"):]
+	if strings.Contains(wf, "   DNS ") || !strings.Contains(wf, "   start ") || !strings.Contains(wf, "no DNS was asked") {
+		t.Errorf("waterfall:\n%s", wf)
+	}
 }

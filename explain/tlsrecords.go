@@ -14,6 +14,7 @@ import (
 // records, the DNS messages.
 type below struct {
 	live      bool // TLS records were seen (a real handshake, whose sizes vary), in any hop
+	lookedUp  bool // a name was resolved here, in any hop
 	tlsDone   bool // the handshake is over: records are counted, not listed
 	encShown  bool // the "from here on, encrypted" line was written
 	tlsVer    uint16

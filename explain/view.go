@@ -79,7 +79,7 @@ func (v *View) newHop() {
 	v.sec, v.cur = 0, ""
 	v.resolved, v.isTLS = false, false
 	v.socks.reset(v.p.m)
-	v.below = below{live: v.below.live}
+	v.below = below{live: v.below.live, lookedUp: v.below.lookedUp}
 	v.resp = &respView{p: v.p}
 	v.reqHead, v.reqBody = 0, 0
 	v.bodyDone = false
@@ -227,6 +227,7 @@ func (v *View) resolve(e fetchtrace.Event) {
 		v.p.linef(3, "nothing to resolve: %s is already an IP address", v.p.m.ip(ip))
 		return
 	}
+	v.below.lookedUp = true
 	v.p.intro("dns", 3, "Computers reach each other by number (an IP address), not by name. "+
 		"DNS, the internet's phone book, turns the name into addresses.")
 	if e.Err != nil {
@@ -425,7 +426,7 @@ func (v *View) tlsState(e fetchtrace.Event) {
 	case e.Err != nil:
 		// written by fail
 	case len(cs.VerifiedChains) > 0:
-		row("verified", "yes: an authority this machine trusts vouches for it, and it is made out to "+v.host())
+		row("verified", "yes: "+v.trustRoot(e.CAFile)+" vouches for it, and it is made out to "+v.host())
 	default:
 		v.p.kv(3, 13, stWarn, "verified", "NO (--insecure): anyone in between could pretend to be this server")
 	}
@@ -523,6 +524,7 @@ func (v *View) bodyEnd(e fetchtrace.Event) {
 	v.bodyDone = true
 	v.resp.bodyBytes = e.Size
 	v.p.para(3, 5, stGood, "end of body: "+v.p.m.text(how))
+	v.decoded(e)
 }
 
 func (v *View) redirect(e fetchtrace.Event) {
@@ -556,6 +558,7 @@ func (v *View) fail(e fetchtrace.Event) {
 		} else {
 			v.p.para(3, 5, stBad, "✗ "+v.p.m.text(clean(err.Error())))
 			if e.Kind == fetchtrace.EvTLS {
+				v.certNames(e)
 				v.p.gloss(5, "The TLS handshake failed, so not a single byte of HTTP was sent: "+
 					"sockfetch will not talk to a server whose identity it cannot check (unless told --insecure).")
 			}

@@ -87,6 +87,9 @@ type Event struct {
 	Framing rawhttp.Framing // with EvBodyEnd: how the end of the body was found
 	Raw     bool            // with EvBodyEnd: the body was written as it came (--raw)
 	Written int64           // with EvBodyEnd and Raw: bytes written, chunk framing included
+	Codings []string        // with EvBodyEnd: the content codings undone (--compressed), as the server listed them
+	Decoded int64           // with EvBodyEnd and Codings: bytes written once decoded
+	CAFile  string          // with EvTLS: the --cacert file the certificate was checked against; "": the system's roots
 	Lock    *Lock           // with EvLock
 	Info    string          // a free-form line, shown as it is
 	Size    int64           // with EvRequest: the head's length; EvBodyEnd, EvDone: body bytes

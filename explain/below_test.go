@@ -7,6 +7,8 @@ import (
 	"crypto/tls"
 	"net"
 	"os"
+	"os/exec"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -284,5 +286,64 @@ func TestExplainWaterfallIPLiteral(t *testing.T) {
 	wf := s[strings.Index(s, "waterfall"):]
 	if strings.Contains(wf, "   DNS ") || !strings.Contains(wf, "   start ") || !strings.Contains(wf, "no DNS was asked") {
 		t.Errorf("waterfall:\n%s", wf)
+	}
+}
+
+// TestTraceTLSRecordsLikeCurl fetches the same https URL with curl and with
+// sockfetch, both with --trace, and checks that the record of the first
+// TLS record header each way, and curl's Info line naming the hello in it,
+// are written alike (the bytes inside differ: the clients differ).
+func TestTraceTLSRecordsLikeCurl(t *testing.T) {
+	curl := testenv.RequireTool(t, "curl")
+	caFile, cfg := testTLSNames(t, "localhost")
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveOn(t, ln, func(string) string { return routes("GET / ") })
+	url := "https://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/"
+	want, err := exec.Command(curl, "-s", "--trace", "-", "-o", "/dev/null", "--cacert", caFile, "--ipv4", url).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	tr := NewTrace(&got, false, false)
+	if _, err := fetchWith(t, fetch.Request{URL: url, CACert: caFile, Dialer: &fetch.Dialer{Network: "tcp4"}}, tr.Observe); err != nil {
+		t.Fatal(err)
+	}
+	tr.Close()
+	for _, rec := range []*regexp.Regexp{
+		regexp.MustCompile(`=> Send SSL data, 5 bytes \(0x5\)\n0000: 16 03 01 .. ..  +.{5}\n== Info: TLSv1.3 \(OUT\), TLS handshake, Client hello \(1\):\n`),
+		regexp.MustCompile(`<= Recv SSL data, 5 bytes \(0x5\)\n0000: 16 03 03 .. ..  +.{5}\n== Info: TLSv1.3 \(IN\), TLS handshake, Server hello \(2\):\n`),
+	} {
+		if !rec.Match(want) {
+			t.Fatalf("curl does not write %s:\n%s", rec, want)
+		}
+		if !rec.Match(got.Bytes()) {
+			t.Errorf("sockfetch does not write %s:\n%s", rec, got.String())
+		}
+	}
+	if !strings.Contains(got.String(), "== Info: TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):\n") {
+		t.Errorf("no change_cipher_spec record in\n%s", got.String())
+	}
+}
+
+// TestTraceDNS: --trace records the DNS datagrams sockfetch sent and
+// received, as records of their own.
+func TestTraceDNS(t *testing.T) {
+	const name = "site.sockfetch.test"
+	server, resolver := testenv.StartDNS(t, map[string]string{name: "127.0.0.1"})
+	port := serve(t, routes)
+	var got bytes.Buffer
+	tr := NewTrace(&got, true, false)
+	if _, err := fetchWith(t, fetch.Request{URL: "http://" + name + ":" + strconv.Itoa(port) + "/", Dialer: &fetch.Dialer{Resolver: resolver}}, tr.Observe); err != nil {
+		t.Fatal(err)
+	}
+	tr.Close()
+	s := got.String()
+	for _, want := range []string{"== Info: DNS: UDP to " + server + "\n=> Send DNS, 48 bytes (0x30)\n0000: ", "<= Recv DNS, 64 bytes (0x40)\n"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("missing %q in\n%s", want, s)
+		}
 	}
 }

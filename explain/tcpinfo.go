@@ -74,7 +74,7 @@ func (v *View) tcpInfo(e fetchtrace.Event) {
 	} else {
 		m := v.p.m
 		row("round trip", fmt.Sprintf("%s (± %s): the time for a segment to get there and its acknowledgement back", m.rtt(ti.RTT), m.rtt(ti.RTTVar)))
-		row("MSS", fmt.Sprintf("%s bytes sent, %s bytes received: the most payload in one segment", m.num(int64(ti.SndMSS)), m.num(int64(ti.RcvMSS))))
+		row("MSS", fmt.Sprintf("%s bytes for what we send, about %s for what we receive (the kernel's guess from the segments seen): the most payload in one segment", m.num(int64(ti.SndMSS)), m.num(int64(ti.RcvMSS))))
 		row("segments", fmt.Sprintf("%s sent, %s received (the handshake and the acknowledgements included)", m.num(ti.SegsOut), m.num(ti.SegsIn)))
 		row("retransmits", m.num(ti.Retrans)+": segments sent again because no acknowledgement came in time")
 	}

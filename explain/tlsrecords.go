@@ -79,7 +79,11 @@ func (v *View) tlsRecord(e fetchtrace.Event) {
 	case r.Type == tlsrec.ChangeCipherSpec && v.below.tlsVer == tls.VersionTLS13:
 		what += " (a no-op in TLS 1.3, sent so that old middleboxes let the rest pass)"
 	}
-	v.p.para(3, 5, st, fmt.Sprintf("%srecord %s, header version %s, %s bytes", arrow, what, versionName(r.Version), v.p.m.num(int64(r.Length))))
+	size := plural(int64(r.Length), "byte", "bytes")
+	if r.Length > 1 {
+		size = v.p.m.num(int64(r.Length)) + " bytes"
+	}
+	v.p.para(3, 5, st, fmt.Sprintf("%srecord %s, header version %s, %s", arrow, what, versionName(r.Version), size))
 	if r.Hello != nil {
 		v.hello(r.Hello)
 	}

@@ -29,14 +29,18 @@ func (v *View) dnsMsg(e fetchtrace.Event) {
 	}
 	name := clean(d.Host)
 	v.section("dns", "name resolution", e.At)
-	if d.Bytes == nil && d.Source != "/etc/hosts" {
+	if d.Bytes == nil && d.Source != "/etc/hosts" && d.Source != "this machine" {
 		v.p.para(3, 5, stNone, "resolved by "+clean(d.Source)+": no DNS datagram left this machine")
 		return
 	}
 	v.p.intro("dns", 3, "Computers reach each other by number (an IP address), not by name. "+
 		"DNS, the internet's phone book, turns the name into addresses.")
-	if d.Bytes == nil {
+	if d.Bytes == nil && d.Source == "/etc/hosts" {
 		v.p.para(3, 5, stNone, "no datagram sent: the hosts file (/etc/hosts) names "+name+", so this machine answers itself")
+		return
+	}
+	if d.Bytes == nil {
+		v.p.para(3, 5, stNone, "no datagram sent: Go's resolver answered for "+name+" from this machine")
 		return
 	}
 	v.p.intro("dns-udp", 3, dnsIntro)

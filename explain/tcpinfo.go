@@ -116,7 +116,7 @@ func (v *View) reads(r fetchtrace.Reads) {
 	if r.Count > 1 || v.maskTLSBytes() {
 		row("", fmt.Sprintf("smallest %s, largest %s bytes", m.num(r.Min), m.num(r.Max)))
 	}
-	v.p.gloss(3, "sockfetch read every byte itself here, to show them. Without --explain or --trace, "+
+	v.p.gloss(3, "sockfetch read every byte itself here, to show them. Without a view (-v, --explain, --trace), "+
 		"a plain http body going to a file is spliced: the kernel moves it from the socket to the file and no read returns it.")
 	switch {
 	case r.TLS:

@@ -61,6 +61,8 @@ func (t *Trace) dnsMsg(d *fetchtrace.DNSMsg) {
 	switch {
 	case d.Bytes == nil && d.Source == "/etc/hosts":
 		t.info("DNS: " + clean(d.Host) + " found in /etc/hosts, no datagram sent")
+	case d.Bytes == nil && d.Source == "this machine":
+		t.info("DNS: " + clean(d.Host) + " answered by this machine, no datagram sent")
 	case d.Bytes == nil:
 		t.info("DNS: " + clean(d.Host) + " resolved by " + clean(d.Source) + ", no datagram sent")
 	case d.Send:

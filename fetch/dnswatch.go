@@ -2,8 +2,11 @@ package fetch
 
 import (
 	"context"
+	"io"
 	"net"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -116,7 +119,11 @@ func (w *dnsWatch) report(err error) {
 	w.mu.Unlock()
 	if len(msgs) == 0 {
 		if err == nil {
-			w.f.emit(fetchtrace.Event{Kind: fetchtrace.EvDNS, Host: w.host, DNS: &fetchtrace.DNSMsg{Host: w.host, Source: "/etc/hosts"}})
+			src := "this machine"
+			if inHostsFile(hostsFile, w.host) {
+				src = hostsFile
+			}
+			w.f.emit(fetchtrace.Event{Kind: fetchtrace.EvDNS, Host: w.host, DNS: &fetchtrace.DNSMsg{Host: w.host, Source: src}})
 		}
 		return
 	}
@@ -202,4 +209,29 @@ func (f *fetcher) emitRemoteDNS(rt route, host string) {
 		who = "the SOCKS5 proxy " + rt.proxy.String()
 	}
 	f.emit(fetchtrace.Event{Kind: fetchtrace.EvDNS, Host: host, DNS: &fetchtrace.DNSMsg{Host: host, Source: who}})
+}
+
+// hostsFile is where Go's resolver looks names up before asking DNS.
+const hostsFile = "/etc/hosts"
+
+// inHostsFile reports whether the hosts file at path lists host (its first
+// MiB: a hosts file is a few lines).
+func inHostsFile(path, host string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
+	host = strings.TrimSuffix(host, ".")
+	for _, ln := range strings.Split(string(b), "\n") {
+		ln, _, _ = strings.Cut(ln, "#")
+		fields := strings.Fields(ln)
+		for _, name := range fields[min(1, len(fields)):] {
+			if strings.EqualFold(strings.TrimSuffix(name, "."), host) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -79,5 +79,5 @@ type DNSMsg struct {
 	Local   string // our address:port
 	Bytes   []byte // the whole message, undecoded
 	Host    string // the name looked up
-	Source  string // with Bytes nil: where the answer came from ("/etc/hosts"), or who resolves the name instead
+	Source  string // with Bytes nil: where the answer came from ("/etc/hosts", "this machine"), or who resolves the name instead (Tor, the proxy)
 }

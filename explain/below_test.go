@@ -347,3 +347,28 @@ func TestTraceDNS(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainDNSThroughSOCKS5: with socks5:// the name is resolved here
+// (through the test's dnsmasq), so its datagrams come before the SOCKS5
+// handshake, which sends the address.
+func TestExplainDNSThroughSOCKS5(t *testing.T) {
+	const name = "site.sockfetch.test"
+	_, resolver := testenv.StartDNS(t, map[string]string{name: "127.0.0.1"})
+	port := serve(t, routes)
+	proxy := startMicrosocks(t)
+	req := fetch.Request{URL: "http://" + name + ":" + strconv.Itoa(port) + "/", UserAgent: "sockfetch/test",
+		Dialer: &fetch.Dialer{Resolver: resolver, Proxy: &fetch.ProxySettings{Flag: "socks5://" + proxy}}}
+	var out bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	body, err := fetchWith(t, req, dnsInOrder(v.Observe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Finish()
+	if string(body) != "hello\n" {
+		t.Errorf("body %q", body)
+	}
+	golden(t, "fetch-socks5-dns.golden", out.Bytes())
+	assertOrder(t, out.String(), "name resolution", "→ datagram to", "type A: an IPv4 address", "answer: "+name+". A IP",
+		"resolved "+name, "SOCKS5 handshake", "HTTP request", "TCP: what the kernel saw", "waterfall")
+}

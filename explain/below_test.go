@@ -372,3 +372,29 @@ func TestExplainDNSThroughSOCKS5(t *testing.T) {
 	assertOrder(t, out.String(), "name resolution", "→ datagram to", "type A: an IPv4 address", "answer: "+name+". A IP",
 		"resolved "+name, "SOCKS5 handshake", "HTTP request", "TCP: what the kernel saw", "waterfall")
 }
+
+// TestExplainTLS12Records: under TLS 1.2 the ServerHello says the version
+// and the ALPN choice itself, the certificate crosses in the clear, and
+// each side's records are encrypted after its change_cipher_spec.
+func TestExplainTLS12Records(t *testing.T) {
+	caFile, cfg := testTLSNames(t, "localhost")
+	cfg.MaxVersion = tls.VersionTLS12
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveOn(t, ln, func(string) string { return routes("GET / ") })
+	req := fetch.Request{URL: "https://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/", CACert: caFile, Dialer: &fetch.Dialer{Network: "tcp4"}}
+	var out bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	if body, err := fetchWith(t, req, v.Observe); err != nil || string(body) != "hello\n" {
+		t.Fatalf("body %q, error %v", body, err)
+	}
+	v.Finish()
+	s := out.String()
+	assertOrder(t, s, "→ record handshake: ClientHello", "← record handshake: ServerHello",
+		"version TLS 1.2 chosen (from the hello's version field)", "ALPN http/1.1 chosen",
+		"← record handshake in the clear (before TLS 1.3, the certificate and the key exchange too",
+		"→ record change_cipher_spec", "From here on, every payload is encrypted.", "→ record handshake, encrypted",
+		"← record change_cipher_spec", "← record handshake, encrypted", "version       TLS 1.2")
+}

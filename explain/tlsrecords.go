@@ -76,6 +76,8 @@ func (v *View) tlsRecord(e fetchtrace.Event) {
 		what += ": ServerHello"
 	case r.Encrypted:
 		what += ", encrypted"
+	case r.Type == tlsrec.Handshake:
+		what += " in the clear (before TLS 1.3, the certificate and the key exchange too: anyone on the path can read them)"
 	case r.Type == tlsrec.ChangeCipherSpec && v.below.tlsVer == tls.VersionTLS13:
 		what += " (a no-op in TLS 1.3, sent so that old middleboxes let the rest pass)"
 	}

@@ -317,6 +317,13 @@ func TestExplainRealTLS(t *testing.T) {
 // configuration.
 func testTLS(t *testing.T) (string, *tls.Config) {
 	t.Helper()
+	return testTLSNames(t)
+}
+
+// testTLSNames is testTLS with a certificate that also names the host
+// names given.
+func testTLSNames(t *testing.T, names ...string) (string, *tls.Config) {
+	t.Helper()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -345,6 +352,7 @@ func testTLS(t *testing.T) (string, *tls.Config) {
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(time.Hour),
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:     names,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 	}

@@ -35,6 +35,7 @@ type Trace struct {
 	socks   int    // SOCKS records written in this hop
 	tried   bool   // a "Trying" line was written for this connection
 	addr    net.IP // the first address resolved here, which socks5:// sends
+	tlsVer  uint16 // the TLS version of the hellos, for curl's Info lines
 	heads   heldHeads
 }
 
@@ -81,6 +82,10 @@ func (t *Trace) Observe(e fetchtrace.Event) {
 		}
 	case fetchtrace.EvTLS:
 		t.tls(e.TLS)
+	case fetchtrace.EvTLSRecord:
+		t.tlsRecord(e.Record)
+	case fetchtrace.EvDNS:
+		t.dnsMsg(e.DNS)
 	case fetchtrace.EvRequest:
 		head := e.Bytes
 		if e.Size > 0 && e.Size <= int64(len(head)) {

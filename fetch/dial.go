@@ -145,7 +145,7 @@ func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 	} else if pinned, ok := d.pin(host); ok {
 		ips = pinned
 	} else {
-		addrs, err := d.resolver().LookupIPAddr(ctx, host)
+		addrs, err := d.lookupHost(ctx, host)
 		if err != nil {
 			return nil, err
 		}
@@ -234,6 +234,7 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	}
 	if rt.remoteDNS() {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvResolve, Host: host, Remote: true})
+		f.emitRemoteDNS(rt, host)
 		if err := f.lock(ctx); err != nil {
 			return nil, err
 		}

@@ -158,6 +158,7 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 		defer cancel()
 	}
 	f.overall = ctx
+	ctx = watchDNS(ctx, f)
 	f.out.Body = stallGuard(ctx, f.out.Body)
 	f.out.Headers = stallGuard(ctx, f.out.Headers)
 	res := &Result{}
@@ -338,11 +339,12 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 // hopConn is one hop's connection, from dial to close.
 type hopConn struct {
 	*conn
-	stream net.Conn   // what the request goes over: counted when observing, under TLS for https
-	isTLS  bool       // https
-	cc     *countConn // counts the wire bytes, when observing
-	stop   func() bool
-	cancel context.CancelFunc // ends --connect-timeout's context
+	stream  net.Conn   // what the request goes over: counted when observing, under TLS for https
+	isTLS   bool       // https
+	cc      *countConn // counts the wire bytes, when observing
+	sentReq bool       // the request was written: the TCP summary is worth a look
+	stop    func() bool
+	cancel  context.CancelFunc // ends --connect-timeout's context
 }
 
 // closeHop closes the hop's connection and adds up its wire bytes.
@@ -350,6 +352,13 @@ func (f *fetcher) closeHop(hc *hopConn) {
 	if hc.cc != nil {
 		f.sent += hc.cc.sent
 		f.recv += hc.cc.recv
+		if hc.sentReq {
+			// After the body, before close: what the kernel did.
+			ti := tcpInfo(hc.conn.Conn)
+			ti.Reads = hc.cc.reads
+			ti.Reads.TLS = hc.isTLS
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvTCPInfo, TCP: &ti})
+		}
 	}
 	hc.stop()
 	hc.Close()
@@ -418,9 +427,13 @@ func (f *fetcher) send(ctx context.Context, h *hop, res *Result, hc *hopConn, u 
 		return err
 	}
 	h.tim.PreTransfer = h.since()
+	if hc.cc != nil {
+		hc.cc.reads, hc.cc.counting = fetchtrace.Reads{}, true
+	}
 	if _, err := hc.stream.Write(wire); err != nil {
 		return f.netError(ctx, ErrSend, err, "failed sending the request")
 	}
+	hc.sentReq = true
 	res.RequestSize += int64(len(wire))
 	res.UploadSize += int64(len(body))
 	f.emit(fetchtrace.Event{Kind: fetchtrace.EvRequest, Bytes: wire, Size: int64(headLen)})
@@ -681,15 +694,22 @@ func addTimings(t, h *fetchtrace.Timings) {
 	t.StartTransfer += h.StartTransfer
 }
 
-// countConn counts the bytes written to and read from a connection.
+// countConn counts the bytes written to and read from a connection, and,
+// once counting, the reads of the response (their number and sizes: what
+// each recv returned).
 type countConn struct {
 	net.Conn
 	sent, recv int64
+	counting   bool
+	reads      fetchtrace.Reads
 }
 
 func (c *countConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	c.recv += int64(n)
+	if c.counting {
+		c.reads.Add(n)
+	}
 	return n, err
 }
 

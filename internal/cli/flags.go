@@ -68,6 +68,11 @@ func flags() []cli.Flag {
 		&cli.BoolFlag{Name: "trace-time", Usage: "add a time stamp to each trace line"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours in -v and --explain (also: NO_COLOR set in the environment)"},
 
+		// Parallel transfers.
+		&cli.BoolFlag{Name: "parallel", Aliases: []string{"Z"}, Usage: "run the transfers at once (stdout keeps command-line order)"},
+		&cli.StringFlag{Name: "parallel-max", Usage: "with -Z, at most `N` transfers at once (default 50, at most 300)"},
+		&cli.BoolFlag{Name: "parallel-immediate", Usage: "accepted as curl's: with HTTP/1.1 every parallel transfer connects at once"},
+
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 	}
 }

@@ -18,14 +18,15 @@ const defaultMaxRedirs = 10
 // value built by demo. -#/--progress-bar is accepted and changes nothing,
 // so it has no field.
 type options struct {
-	urls    []string // the arguments, fetched in order
-	version bool     // -V
-	output  outputOptions
-	request requestOptions
-	limits  limitOptions
-	network networkOptions
-	tor     torOptions
-	views   viewOptions
+	urls     []string // the arguments, fetched in order
+	version  bool     // -V
+	output   outputOptions
+	request  requestOptions
+	limits   limitOptions
+	network  networkOptions
+	tor      torOptions
+	views    viewOptions
+	parallel parallelOptions // -Z and its options (parallel.go)
 }
 
 // outputOptions say where the response goes and what is said about it.
@@ -169,6 +170,9 @@ func readOptions(c *cli.Context) (options, error) {
 		if o.limits.maxFileSize, err = parseSize(s); err != nil {
 			return o, usageErr("--max-filesize %q: %v", s, err)
 		}
+	}
+	if err := readParallelOptions(c, &o); err != nil {
+		return o, err
 	}
 	return o, nil
 }

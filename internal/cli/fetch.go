@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -86,37 +87,76 @@ func (a *app) fetch(o *options) error {
 	if err != nil {
 		return err
 	}
-	outputs := o.output.files
 	for _, w := range o.resume.warnings {
 		a.warnf(o.output.silent, "%s", w)
 	}
-
+	b := &batch{o: o, req: req, views: views, headers: headers, format: wf}
 	ctx := a.context()
-	for i, raw := range o.urls {
-		r := *req
-		r.URL = withScheme(raw)
-		r.Observe = views.observer()
-		dest := ""
-		if i < len(outputs) {
-			dest = outputs[i]
-		}
-		res, err := a.fetchRetrying(ctx, o, &r, views, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
-		views.finishURL()
-		a.code = 0
+	if o.parallel.on && len(o.urls) > 1 {
+		return a.fetchParallel(ctx, b)
+	}
+	for i := range o.urls {
+		code := a.transfer(ctx, b, i, nil, a.stderr)
+		a.code = code
 		if ctx.Err() != nil { // interrupted: say so, and stop
 			a.code = exitCode(errInterrupted)
 			a.fail(errInterrupted)
 			return nil
 		}
-		if err != nil {
-			a.code = exitCode(err)
-			a.fail(err)
-		}
-		if wf != "" {
-			a.writeOut(wf, &transfer{input: raw, urlnum: i, filename: a.outName, referer: o.request.referer, res: res, err: err, code: a.code})
-		}
 	}
 	return nil
+}
+
+// batch is what every transfer of one command line shares.
+type batch struct {
+	o       *options
+	req     *fetch.Request // the request, without its URL
+	views   *views
+	headers io.Writer      // -D's stream; nil for none
+	format  string         // -w's format, read; "" for none
+	ended   func(code int) // when not nil, told each transfer's status as its fetch ends, before -w
+}
+
+// transfer fetches the batch's URL i, says what failed, prints -w's line and
+// returns its exit status. Its --explain view writes to story. mu is nil
+// for serial transfers; parallel ones share it for their -v and trace
+// lines (views.observer).
+func (a *app) transfer(ctx context.Context, b *batch, i int, mu *sync.Mutex, story io.Writer) int {
+	o := b.o
+	raw := o.urls[i]
+	r := *b.req
+	r.URL = withScheme(raw)
+	if o.tor.each && r.Dialer != nil {
+		r.Dialer = r.Dialer.WithFreshCircuit()
+	}
+	observe, finish := b.views.observer(story, mu)
+	r.Observe = observe
+	restart := func() { // a retry is a transfer of its own to the views
+		finish()
+		observe, finish = b.views.observer(story, mu)
+		r.Observe = observe
+	}
+	dest := ""
+	if i < len(o.output.files) {
+		dest = o.output.files[i]
+	}
+	res, err := a.fetchRetrying(ctx, o, &r, restart, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: b.headers})
+	finish()
+	if ctx.Err() != nil {
+		return exitCode(errInterrupted)
+	}
+	code := 0
+	if err != nil {
+		code = exitCode(err)
+		a.fail(err)
+	}
+	if b.ended != nil {
+		b.ended(code)
+	}
+	if b.format != "" {
+		a.writeOut(b.format, &transfer{input: raw, urlnum: i, filename: a.outName, referer: o.request.referer, res: res, err: err, code: code})
+	}
+	return code
 }
 
 // fetchOne makes one attempt at one URL with its body going to dest (""

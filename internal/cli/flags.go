@@ -65,7 +65,8 @@ func flags() []cli.Flag {
 		// Tor.
 		&cli.BoolFlag{Name: "tor", Usage: "go through Tor (fail closed: never direct, never a local DNS query)"},
 		&cli.StringFlag{Name: "tor-addr", Usage: "Tor's SocksPort `ADDR`: host:port or unix:/path (implies --tor; default $SOCKFETCH_TOR_ADDR, else 127.0.0.1:9050 then :9150)"},
-		&cli.BoolFlag{Name: "new-circuit", Usage: "send random SOCKS credentials so that Tor uses a fresh circuit"},
+		&cli.BoolFlag{Name: "new-circuit", Usage: "send random SOCKS credentials so that Tor uses a fresh circuit (--new-circuit=each: one per transfer)"},
+		&cli.BoolFlag{Name: newCircuitEach, Hidden: true}, // --new-circuit=each, as normalizeArgs writes it
 		&cli.BoolFlag{Name: "lock", Usage: "with -x socks5h://: let the kernel allow this process no TCP connect but to the proxy's port (on by default with --tor)"},
 		&cli.BoolFlag{Name: "no-lock", Usage: "do not apply the kernel lock (Landlock) that holds --tor to Tor's port"},
 		&cli.BoolFlag{Name: "require-lock", Usage: "exit 2 where the kernel cannot apply the lock, instead of going on without it"},
@@ -76,6 +77,11 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "trace-ascii", Usage: "write a curl-style ASCII trace to `FILE` (- stdout, % stderr)"},
 		&cli.BoolFlag{Name: "trace-time", Usage: "add a time stamp to each trace line"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours in -v and --explain (also: NO_COLOR set in the environment)"},
+
+		// Parallel transfers.
+		&cli.BoolFlag{Name: "parallel", Aliases: []string{"Z"}, Usage: "run the transfers at once (stdout keeps command-line order)"},
+		&cli.StringFlag{Name: "parallel-max", Usage: "with -Z, at most `N` transfers at once (default 50, at most 300)"},
+		&cli.BoolFlag{Name: "parallel-immediate", Usage: "accepted as curl's: with HTTP/1.1 every parallel transfer connects at once"},
 
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 	}

@@ -18,16 +18,17 @@ const defaultMaxRedirs = 10
 // value built by demo. -#/--progress-bar is accepted and changes nothing,
 // so it has no field.
 type options struct {
-	urls    []string // the arguments, fetched in order
-	version bool     // -V
-	output  outputOptions
-	request requestOptions
-	limits  limitOptions
-	network networkOptions
-	tor     torOptions
-	views   viewOptions
-	retry   retryOptions  // --retry and its options (retry.go)
-	resume  resumeOptions // -C and -r (retry.go)
+	urls     []string // the arguments, fetched in order
+	version  bool     // -V
+	output   outputOptions
+	request  requestOptions
+	limits   limitOptions
+	network  networkOptions
+	tor      torOptions
+	views    viewOptions
+	retry    retryOptions    // --retry and its options (retry.go)
+	resume   resumeOptions   // -C and -r (retry.go)
+	parallel parallelOptions // -Z and its options (parallel.go)
 }
 
 // outputOptions say where the response goes and what is said about it.
@@ -82,7 +83,8 @@ type networkOptions struct {
 type torOptions struct {
 	on         bool        // --tor, or --tor-addr given
 	addr       string      // --tor-addr
-	newCircuit bool        // --new-circuit (also through -x)
+	newCircuit bool        // --new-circuit (also through -x), or --new-circuit=each
+	each       bool        // --new-circuit=each: a fresh circuit for each transfer, not one for the run
 	lock       lockOptions // --lock, --no-lock, --require-lock (also through -x)
 }
 
@@ -140,7 +142,8 @@ func readOptions(c *cli.Context) (options, error) {
 		tor: torOptions{
 			on:         c.Bool("tor") || c.IsSet("tor-addr"),
 			addr:       c.String("tor-addr"),
-			newCircuit: c.Bool("new-circuit"),
+			newCircuit: c.Bool("new-circuit") || c.Bool(newCircuitEach),
+			each:       c.Bool(newCircuitEach),
 			lock:       lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
 		},
 		views: viewOptions{
@@ -173,6 +176,9 @@ func readOptions(c *cli.Context) (options, error) {
 		}
 	}
 	if err := readRetryOptions(c, &o); err != nil {
+		return o, err
+	}
+	if err := readParallelOptions(c, &o); err != nil {
 		return o, err
 	}
 	return o, nil

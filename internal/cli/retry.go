@@ -216,8 +216,9 @@ func (a *app) sleepFor(ctx context.Context, d time.Duration) error {
 // from the first attempt, nor waits past it for a Retry-After. Through Tor
 // a retry after a circuit failure or a time limit goes out with new SOCKS
 // credentials.
-// Each attempt is a transfer of its own to the views v.
-func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, v *views, dest string, out fetch.Output) (*fetch.Result, error) {
+// Each attempt is a transfer of its own to the views: restart, when not
+// nil, ends the views of one attempt and sets r.Observe for the next.
+func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, restart func(), dest string, out fetch.Output) (*fetch.Result, error) {
 	ro := &o.retry
 	mute := o.output.silent
 	start := time.Now()
@@ -245,9 +246,8 @@ func (a *app) fetchRetrying(ctx context.Context, o *options, r *fetch.Request, v
 		if why == retryNo {
 			return res, finishAttempt(of, res, err)
 		}
-		if v != nil { // each attempt is explained as a transfer of its own
-			v.finishURL()
-			r.Observe = v.observer()
+		if restart != nil {
+			restart()
 		}
 		if err != nil {
 			a.fail(err)

@@ -153,7 +153,15 @@ func run(cfg *config) (*table, error) {
 	}
 
 	log.Printf("peak RSS")
-	t.rss = measureRSS(cfg, have, sf()("/cl/1g"), sf()("/cl/10m"), cu()("/cl/1g"), cu()("/cl/10m"))
+	parallel := func(prog string) []string {
+		argv := []string{prog, "-s", "-Z"}
+		for range 50 {
+			argv = append(argv, "-o", "/dev/null", base+"/cl/10m")
+		}
+		return argv
+	}
+	t.rss = measureRSS(cfg, have, sf()("/cl/1g"), sf()("/cl/10m"), cu()("/cl/1g"), cu()("/cl/10m"),
+		parallel(cfg.sockfetch), parallel(cfg.curl))
 
 	if cfg.strace {
 		log.Printf("strace")

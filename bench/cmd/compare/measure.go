@@ -232,6 +232,7 @@ func fetchSum(argv []string, dir string) (string, error) {
 // rss holds median peak RSS figures in KiB.
 type rss struct {
 	sf1g, sf10m, cu1g, cu10m int64
+	sfPar, cuPar             int64 // -Z, 50 transfers of 10 MiB at once
 	err                      error
 }
 
@@ -252,7 +253,7 @@ func peakRSS(argv []string) (int64, error) {
 }
 
 // measureRSS takes the median peak RSS of each program on each body.
-func measureRSS(cfg *config, have bool, sf1g, sf10m, cu1g, cu10m []string) rss {
+func measureRSS(cfg *config, have bool, sf1g, sf10m, cu1g, cu10m, sfPar, cuPar []string) rss {
 	var r rss
 	med := func(argv []string) int64 {
 		if argv == nil || r.err != nil {
@@ -270,10 +271,10 @@ func measureRSS(cfg *config, have bool, sf1g, sf10m, cu1g, cu10m []string) rss {
 		return median(v)
 	}
 	if !have {
-		sf1g, sf10m = nil, nil
+		sf1g, sf10m, sfPar = nil, nil, nil
 	}
-	r.cu1g, r.cu10m = med(cu1g), med(cu10m)
-	r.sf1g, r.sf10m = med(sf1g), med(sf10m)
+	r.cu1g, r.cu10m, r.cuPar = med(cu1g), med(cu10m), med(cuPar)
+	r.sf1g, r.sf10m, r.sfPar = med(sf1g), med(sf10m), med(sfPar)
 	return r
 }
 

@@ -166,7 +166,7 @@ t sockfetch parse --me
 		t.Fatalf("zsh: %v\n%s", err, out)
 	}
 	want := `[sockfetch --new]
---new-circuit:send random SOCKS credentials so that Tor uses a fresh circuit
+--new-circuit:send random SOCKS credentials so that Tor uses a fresh circuit (--new-circuit=each: one per transfer)
 [sockfetch ]
 fetch:fetch URLs as curl does (the default: sockfetch URL is sockfetch fetch URL)
 demo:fetch a page from a server started in-process on 127.0.0.1, explaining every step

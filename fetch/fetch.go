@@ -47,6 +47,8 @@ type Request struct {
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
 
 	Dialer  *Dialer                // how to connect; nil: directly
+	Pool    *Pool                  // connections kept for reuse across fetches; nil: this fetch's own, for its redirects
+	NoReuse bool                   // close every connection after its response (--no-keepalive)
 	Observe func(fetchtrace.Event) // receives every step; nil: nothing is recorded
 }
 
@@ -116,6 +118,8 @@ type fetcher struct {
 	origin    string // scheme://host:port of the first URL: credentials go only there
 	firstHost string // the first URL's host name: a user Host field goes only there
 	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
+	pool      *Pool  // kept connections
+	connID    int    // the number of the connection being opened
 
 	referer string         // the Referer of the current hop
 	head    []byte         // the head being parsed, from the parser's events, when observing
@@ -156,6 +160,10 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 		defer cancel()
 	}
 	f.overall = ctx
+	if f.pool = req.Pool; f.pool == nil {
+		f.pool = NewPool()
+		defer f.pool.Close()
+	}
 	f.out.Body = stallGuard(ctx, f.out.Body)
 	f.out.Headers = stallGuard(ctx, f.out.Headers)
 	res := &Result{}
@@ -318,18 +326,11 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	if f.obs != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvStart, URL: u.String()})
 	}
-	hc, err := f.dialHop(ctx, h, res, u)
+	hc, r, err := f.exchange(ctx, h, res, u, method, body, ctype)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer f.closeHop(hc)
-	if err := f.send(ctx, h, res, hc, u, method, body, ctype); err != nil {
-		return nil, 0, err
-	}
-	r, err := f.readHead(ctx, h, res, hc, method)
-	if err != nil {
-		return nil, 0, err
-	}
+	defer func() { f.endHop(hc, r, next, err) }()
 	return f.deliver(ctx, res, hc, r, u)
 }
 
@@ -338,17 +339,20 @@ type hopConn struct {
 	*conn
 	stream net.Conn   // what the request goes over: counted when observing, under TLS for https
 	isTLS  bool       // https
-	cc     *countConn // counts the wire bytes, when observing
+	cc     *countConn // counts the wire bytes
 	stop   func() bool
 	cancel context.CancelFunc // ends --connect-timeout's context
+
+	id     int           // the connection's number in the run (curl's #0)
+	key    poolKey       // what the connection may be kept for
+	host   string        // the host name it was opened for, for the events
+	reused bool          // kept from an earlier request
+	br     *bufio.Reader // the read buffer, kept with the connection
 }
 
 // closeHop closes the hop's connection and adds up its wire bytes.
 func (f *fetcher) closeHop(hc *hopConn) {
-	if hc.cc != nil {
-		f.sent += hc.cc.sent
-		f.recv += hc.cc.recv
-	}
+	f.addCounts(hc)
 	hc.stop()
 	hc.Close()
 	hc.cancel()
@@ -387,11 +391,8 @@ func (f *fetcher) dialHop(ctx context.Context, h *hop, res *Result, u *url.URL) 
 	}
 	hc.stop = context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 
-	hc.stream = c.Conn
-	if f.obs != nil {
-		hc.cc = &countConn{Conn: c.Conn}
-		hc.stream = hc.cc
-	}
+	hc.cc = &countConn{Conn: c.Conn}
+	hc.stream = hc.cc
 	if hc.isTLS {
 		tc, err := f.handshake(cctx, hc.stream, host)
 		if err != nil {
@@ -445,7 +446,7 @@ func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn
 	if hc.isTLS {
 		size = tlsBufSize
 	}
-	r.br = bufio.NewReaderSize(src, size)
+	r.br = hc.reader(src, size)
 	r.rd = rawhttp.NewReader(r.br)
 	if f.obs != nil {
 		r.rd.Observe = f.observeHTTP

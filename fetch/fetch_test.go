@@ -47,10 +47,10 @@ func TestEventsInOrder(t *testing.T) {
 	if body.String() != "chunked body!!!\n" || res.Status != 200 || res.BodySize != 16 {
 		t.Fatalf("body %q status %d size %d", body.String(), res.Status, res.BodySize)
 	}
-	// The order of the first steps and the last two is fixed; parser
+	// The order of the first steps and the last three is fixed; parser
 	// events and received data interleave in between.
 	want := []fetchtrace.EventKind{fetchtrace.EvStart, fetchtrace.EvResolve, fetchtrace.EvDial, fetchtrace.EvConnect, fetchtrace.EvRequest}
-	if len(kinds) < len(want)+2 {
+	if len(kinds) < len(want)+3 {
 		t.Fatalf("events %v", kinds)
 	}
 	for i, k := range want {
@@ -58,8 +58,8 @@ func TestEventsInOrder(t *testing.T) {
 			t.Fatalf("event %d is %v, want %v (all: %v)", i, kinds[i], k, kinds)
 		}
 	}
-	if kinds[len(kinds)-2] != fetchtrace.EvBodyEnd || kinds[len(kinds)-1] != fetchtrace.EvDone {
-		t.Errorf("last events %v, want fetchtrace.EvBodyEnd, fetchtrace.EvDone", kinds[len(kinds)-2:])
+	if last := kinds[len(kinds)-3:]; last[0] != fetchtrace.EvBodyEnd || last[1] != fetchtrace.EvConnEnd || last[2] != fetchtrace.EvDone {
+		t.Errorf("last events %v, want fetchtrace.EvBodyEnd, fetchtrace.EvConnEnd, fetchtrace.EvDone", last)
 	}
 	seen := map[fetchtrace.EventKind]bool{}
 	for _, k := range kinds {

@@ -14,7 +14,7 @@ type Request struct {
 	HTTP10      bool     // send HTTP/1.0 instead of HTTP/1.1
 	Auth        string   // Authorization value, sent after Host (-u, the URL's userinfo); "" sends none
 	UserAgent   string   // default User-Agent; "" sends none
-	Extra       []Field  // further defaults, after Connection (Accept-Encoding, Referer)
+	Extra       []Field  // further defaults, after Accept (Accept-Encoding, Referer)
 	Fields      []Field  // the user's fields in order, each sent as given (an empty Value as "Name:")
 	Remove      []string // names of defaults not to send (curl's -H 'Name:')
 	Body        []byte   // sent with Content-Length when non-nil
@@ -26,7 +26,7 @@ type Request struct {
 //
 // The request line comes first, then Host, then the defaults in this
 // order: Authorization (if Auth is set), User-Agent (if UserAgent is set),
-// "Accept: */*", "Connection: close", the Extra fields; then the user's
+// "Accept: */*", the Extra fields; then the user's
 // Fields in order; then Content-Length and Content-Type when Body is not
 // nil. A default named (in any case) by a user field or by Remove is not
 // sent: a user field replaces it in the user's order, as curl's -H does,
@@ -59,7 +59,6 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 		{"Authorization", q.Auth},
 		{"User-Agent", q.UserAgent},
 		{"Accept", "*/*"},
-		{"Connection", "close"},
 	}, q.Extra...)
 	for _, d := range defaults {
 		if _, ok := q.user(d.Name); ok || d.Value == "" || q.removed(d.Name) {

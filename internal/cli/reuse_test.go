@@ -3,7 +3,10 @@ package cli
 import (
 	"fmt"
 	"net"
+	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -223,5 +226,48 @@ func TestReuseExplain(t *testing.T) {
 	srv := testserver.Start(t, map[string]testserver.Reply{"/r": {KeepAlive: true, Raw: []byte("HTTP/1.1 302 Found\r\nLocation: /end\r\nContent-Length: 0\r\n\r\n")}, "": keepReply})
 	r := sockfetch(t, "--explain", "-L", srv.URL+"/r")
 	r.want(t, 0, "ok\n", "reusing connection #0 to 127.0.0.1, kept open after the previous response", "connection #0 stays open for another request")
+	wantConns(t, srv, 1, 1)
+}
+
+// TestReuseTLS: https URLs and a redirect share one TLS connection (one
+// handshake), counted at the server.
+func TestReuseTLS(t *testing.T) {
+	ca := testserver.NewCA(t)
+	caFile := ca.WritePEM(t)
+	srv := tlsServer(t, ca, "localhost", "127.0.0.1")
+	var mu sync.Mutex
+	opened := 0
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			opened++
+			mu.Unlock()
+		}
+	}
+	_, port, _ := strings.Cut(srv.Listener.Addr().String(), ":")
+	u := "https://localhost:" + port + "/"
+	want := "secret over HTTP/1.1, SNI localhost\n"
+	sockfetch(t, "-L", "--cacert", caFile, "-w", "%{num_connects}\n", u, u+"redirect").want(t, 0, want+"1\n"+want+"0\n")
+	mu.Lock()
+	defer mu.Unlock()
+	if opened != 1 {
+		t.Errorf("%d TLS connections, want 1", opened)
+	}
+}
+
+// TestReuseBigBodies: bodies spliced to their -o files leave the
+// connection fit for the next URL, and the files whole.
+func TestReuseBigBodies(t *testing.T) {
+	body := strings.Repeat("0123456789abcdef", 2<<20/16)
+	srv := testserver.Start(t, map[string]testserver.Reply{"": {KeepAlive: true,
+		Raw: []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body))}})
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	sockfetch(t, "-o", a, "-o", b, srv.URL+"/a", srv.URL+"/b").want(t, 0, "")
+	for _, f := range []string{a, b} {
+		if got, err := os.ReadFile(f); err != nil || string(got) != body {
+			t.Errorf("%s: %d bytes (%v), want %d", f, len(got), err, len(body))
+		}
+	}
 	wantConns(t, srv, 1, 1)
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sockfetch/fetch/fetchtrace"
@@ -680,10 +681,11 @@ func addTimings(t, h *fetchtrace.Timings) {
 type countConn struct {
 	net.Conn
 	sent, recv int64
+	wrote      atomic.Bool // a write since the last read: the next read may spin (spin_linux.go)
 }
 
 func (c *countConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
+	n, err := readConn(c.Conn, p, c.wrote.Swap(false))
 	c.recv += int64(n)
 	return n, err
 }
@@ -691,6 +693,7 @@ func (c *countConn) Read(p []byte) (int, error) {
 func (c *countConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.sent += int64(n)
+	c.wrote.Store(true)
 	return n, err
 }
 

@@ -123,6 +123,10 @@ func (v *View) Observe(e fetchtrace.Event) {
 		v.bodyEnd(e)
 	case fetchtrace.EvRedirect:
 		v.redirect(e)
+	case fetchtrace.EvReuse:
+		v.reuse(e)
+	case fetchtrace.EvConnEnd:
+		v.connEnd(e)
 	case fetchtrace.EvDial:
 		v.tcpSection(e.At)
 		v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean("trying "+e.Dialled())))
@@ -650,4 +654,27 @@ func (v *View) totals() {
 		v.p.gloss(3, fmt.Sprintf("%.1f%% of the bytes received were not body.", 100*float64(v.recv-body)/float64(v.recv)))
 	}
 	v.p.linef(3, "time: %s from the start to the last byte", v.p.m.dur(v.timings.Total))
+}
+
+// reuse says that a connection kept from an earlier request carries this
+// one, in place of the TCP section (and SOCKS and TLS ones).
+func (v *View) reuse(e fetchtrace.Event) {
+	v.p.m.learnAddr(e.Local)
+	v.p.m.learnAddr(e.Peer)
+	v.section("tcp", "TCP connection", e.At)
+	v.p.linef(3, "reusing connection #%d to %s, kept open after the previous response", e.Conn, v.p.m.text(clean(e.Host)))
+	v.p.intro("reuse", 3, "HTTP/1.1 lets one connection carry one request after another, so this one costs "+
+		"no new TCP handshake, no SOCKS handshake or Tor stream and no TLS handshake.")
+}
+
+// connEnd says whether the connection stays open for another request,
+// and why not when it does not.
+func (v *View) connEnd(e fetchtrace.Event) {
+	if e.Kept {
+		v.p.para(3, 5, stGloss, fmt.Sprintf("· connection #%d stays open for another request to %s", e.Conn, v.p.m.text(clean(e.Host))))
+		return
+	}
+	if e.Info != "" {
+		v.p.para(3, 5, stGloss, fmt.Sprintf("· closing connection #%d, not reusing it: %s", e.Conn, v.p.m.text(clean(e.Info))))
+	}
 }

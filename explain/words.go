@@ -174,7 +174,7 @@ func requestFieldText(name, value string) string {
 		return "which kinds of data we accept"
 	case "connection":
 		if strings.EqualFold(v, "close") {
-			return "please close the connection after the answer (we send only one request)"
+			return "please close the connection after the answer: it will carry no other request"
 		}
 		return "options for this connection only"
 	case "content-length":

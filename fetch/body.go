@@ -79,7 +79,9 @@ func (f *fetcher) copyBody(ctx context.Context, r io.Reader, raw *countReader, e
 		r = dr
 	}
 	w := &errWriter{w: f.out.Body}
-	n, err := io.CopyBuffer(w, r, make([]byte, copyBufSize))
+	buf, done := copyBuf()
+	defer done()
+	n, err := io.CopyBuffer(w, r, buf)
 	switch {
 	case w.err != nil:
 		return n, writeError(w.err)
@@ -257,7 +259,8 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 // copyRawChunked is rawChunked's copy: it returns the wire bytes written.
 func (f *fetcher) copyRawChunked(ctx context.Context, rd *rawhttp.Reader, start int64, body *countReader, tee *recvTee, bar Counter) (int64, error) {
 	w := &errWriter{w: f.out.Body}
-	buf := make([]byte, copyBufSize)
+	buf, done := copyBuf()
+	defer done()
 	var written int64
 	for {
 		_, rerr := body.Read(buf)

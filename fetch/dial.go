@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -63,8 +64,11 @@ type Dialer struct {
 	Proxy *ProxySettings
 
 	// NewCircuit sends random SOCKS credentials (socks.NewCircuitAuth), so
-	// Tor (IsolateSOCKSAuth) puts the connection on a circuit of its own.
+	// Tor (IsolateSOCKSAuth) puts the Dialer's connections on a circuit of
+	// their own: one set of credentials for the Dialer's life (a run), so
+	// that its connections, reopened ones included, share that circuit.
 	NewCircuit bool
+	circuit    *socks.Auth // the NewCircuit credentials, once made (under circuitMu)
 
 	// Auth, when set, are the SOCKS credentials sent to Tor or the proxy,
 	// instead of the proxy URL's or NewCircuit's: WithFreshCircuit sets
@@ -82,6 +86,19 @@ type Dialer struct {
 	// Lock, when set, holds the process to the proxy's or Tor's port with
 	// the kernel lock, from before the first connection on (see Lock).
 	Lock *Lock
+}
+
+// circuitMu guards every Dialer's circuit.
+var circuitMu sync.Mutex
+
+// circuitAuth returns the Dialer's --new-circuit credentials, made once.
+func (d *Dialer) circuitAuth() *socks.Auth {
+	circuitMu.Lock()
+	defer circuitMu.Unlock()
+	if d.circuit == nil {
+		d.circuit = socks.NewCircuitAuth()
+	}
+	return d.circuit
 }
 
 // route is how one hop is connected.
@@ -313,7 +330,7 @@ func (f *fetcher) dial(ctx context.Context, h *hop, network, address, host strin
 		return nil, err
 	}
 	h.tim.Connect = h.since()
-	f.emit(fetchtrace.Event{Kind: fetchtrace.EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Role: role})
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Role: role, Conn: f.connID})
 	return c, nil
 }
 
@@ -367,7 +384,7 @@ func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host strin
 		cfg.Auth = &socks.Auth{User: p.User, Password: p.Password}
 	}
 	if f.dialer.NewCircuit {
-		cfg.Auth = socks.NewCircuitAuth()
+		cfg.Auth = f.dialer.circuitAuth()
 	}
 	if f.dialer.Auth != nil {
 		cfg.Auth = f.dialer.Auth
@@ -399,7 +416,7 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 		Tor:     true,
 	}
 	if f.dialer.NewCircuit {
-		cfg.Auth = socks.NewCircuitAuth()
+		cfg.Auth = f.dialer.circuitAuth()
 	}
 	if f.dialer.Auth != nil {
 		cfg.Auth = f.dialer.Auth

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sockfetch/fetch/fetchtrace"
@@ -49,6 +50,8 @@ type Request struct {
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
 
 	Dialer  *Dialer                // how to connect; nil: directly
+	Pool    *Pool                  // connections kept for reuse across fetches; nil: this fetch's own, for its redirects
+	NoReuse bool                   // close every connection after its response (--no-keepalive)
 	Observe func(fetchtrace.Event) // receives every step; nil: nothing is recorded
 }
 
@@ -118,6 +121,8 @@ type fetcher struct {
 	origin    string // scheme://host:port of the first URL: credentials go only there
 	firstHost string // the first URL's host name: a user Host field goes only there
 	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
+	pool      *Pool  // kept connections
+	connID    int    // the number of the connection being opened
 
 	referer string         // the Referer of the current hop
 	head    []byte         // the head being parsed, from the parser's events, when observing
@@ -159,6 +164,10 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 	}
 	f.overall = ctx
 	ctx = watchDNS(ctx, f)
+	if f.pool = req.Pool; f.pool == nil {
+		f.pool = NewPool()
+		defer f.pool.Close()
+	}
 	f.out.Body = stallGuard(ctx, f.out.Body)
 	f.out.Headers = stallGuard(ctx, f.out.Headers)
 	res := &Result{}
@@ -321,18 +330,11 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	if f.obs != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvStart, URL: u.String()})
 	}
-	hc, err := f.dialHop(ctx, h, res, u)
+	hc, r, err := f.exchange(ctx, h, res, u, method, body, ctype)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer f.closeHop(hc)
-	if err := f.send(ctx, h, res, hc, u, method, body, ctype); err != nil {
-		return nil, 0, err
-	}
-	r, err := f.readHead(ctx, h, res, hc, method)
-	if err != nil {
-		return nil, 0, err
-	}
+	defer func() { f.endHop(hc, r, next, err) }()
 	return f.deliver(ctx, res, hc, r, u)
 }
 
@@ -341,25 +343,36 @@ type hopConn struct {
 	*conn
 	stream  net.Conn   // what the request goes over: counted when observing, under TLS for https
 	isTLS   bool       // https
-	cc      *countConn // counts the wire bytes, when observing
-	sentReq bool       // the request was written: the TCP summary is worth a look
+	cc      *countConn // counts the wire bytes
+	sentReq bool       // a request was written since the last TCP summary: one is worth a look
 	stop    func() bool
 	cancel  context.CancelFunc // ends --connect-timeout's context
+
+	id     int           // the connection's number in the run (curl's #0)
+	key    poolKey       // what the connection may be kept for
+	host   string        // the host name it was opened for, for the events
+	reused bool          // kept from an earlier request
+	br     *bufio.Reader // the read buffer, kept with the connection
+}
+
+// tcpSummary reports, once per request, what the kernel did on the hop's
+// connection: after the body and after EvConnEnd has said whether the
+// connection is kept, before it is closed.
+func (f *fetcher) tcpSummary(hc *hopConn) {
+	if f.obs == nil || hc.cc == nil || !hc.sentReq {
+		return
+	}
+	hc.sentReq = false
+	ti := tcpInfo(hc.conn.Conn)
+	ti.Reads = hc.cc.reads
+	ti.Reads.TLS = hc.isTLS
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvTCPInfo, TCP: &ti})
 }
 
 // closeHop closes the hop's connection and adds up its wire bytes.
 func (f *fetcher) closeHop(hc *hopConn) {
-	if hc.cc != nil {
-		f.sent += hc.cc.sent
-		f.recv += hc.cc.recv
-		if hc.sentReq {
-			// After the body, before close: what the kernel did.
-			ti := tcpInfo(hc.conn.Conn)
-			ti.Reads = hc.cc.reads
-			ti.Reads.TLS = hc.isTLS
-			f.emit(fetchtrace.Event{Kind: fetchtrace.EvTCPInfo, TCP: &ti})
-		}
-	}
+	f.tcpSummary(hc)
+	f.addCounts(hc)
 	hc.stop()
 	hc.Close()
 	hc.cancel()
@@ -398,11 +411,8 @@ func (f *fetcher) dialHop(ctx context.Context, h *hop, res *Result, u *url.URL) 
 	}
 	hc.stop = context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 
-	hc.stream = c.Conn
-	if f.obs != nil {
-		hc.cc = &countConn{Conn: c.Conn}
-		hc.stream = hc.cc
-	}
+	hc.cc = &countConn{Conn: c.Conn}
+	hc.stream = hc.cc
 	if hc.isTLS {
 		tc, err := f.handshake(cctx, hc.stream, host)
 		if err != nil {
@@ -460,7 +470,7 @@ func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn
 	if hc.isTLS {
 		size = tlsBufSize
 	}
-	r.br = bufio.NewReaderSize(src, size)
+	r.br = hc.reader(src, size)
 	r.rd = rawhttp.NewReader(r.br)
 	if f.obs != nil {
 		r.rd.Observe = f.observeHTTP
@@ -702,10 +712,11 @@ type countConn struct {
 	sent, recv int64
 	counting   bool
 	reads      fetchtrace.Reads
+	wrote      atomic.Bool // a write since the last read: the next read may spin (spin_linux.go)
 }
 
 func (c *countConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
+	n, err := readConn(c.Conn, p, c.wrote.Swap(false))
 	c.recv += int64(n)
 	if c.counting {
 		c.reads.Add(n)
@@ -716,6 +727,7 @@ func (c *countConn) Read(p []byte) (int, error) {
 func (c *countConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.sent += int64(n)
+	c.wrote.Store(true)
 	return n, err
 }
 

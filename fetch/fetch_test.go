@@ -54,7 +54,7 @@ func TestEventsInOrder(t *testing.T) {
 	// The order of the first steps and the last three is fixed; parser
 	// events and received data interleave in between.
 	want := []fetchtrace.EventKind{fetchtrace.EvStart, fetchtrace.EvResolve, fetchtrace.EvDial, fetchtrace.EvConnect, fetchtrace.EvRequest}
-	if len(kinds) < len(want)+2 {
+	if len(kinds) < len(want)+3 {
 		t.Fatalf("events %v", kinds)
 	}
 	for i, k := range want {
@@ -62,8 +62,8 @@ func TestEventsInOrder(t *testing.T) {
 			t.Fatalf("event %d is %v, want %v (all: %v)", i, kinds[i], k, kinds)
 		}
 	}
-	if last := kinds[len(kinds)-3:]; last[0] != fetchtrace.EvBodyEnd || last[1] != fetchtrace.EvTCPInfo || last[2] != fetchtrace.EvDone {
-		t.Errorf("last events %v, want fetchtrace.EvBodyEnd, fetchtrace.EvTCPInfo, fetchtrace.EvDone", last)
+	if last := kinds[len(kinds)-4:]; last[0] != fetchtrace.EvBodyEnd || last[1] != fetchtrace.EvConnEnd || last[2] != fetchtrace.EvTCPInfo || last[3] != fetchtrace.EvDone {
+		t.Errorf("last events %v, want fetchtrace.EvBodyEnd, fetchtrace.EvConnEnd, fetchtrace.EvTCPInfo, fetchtrace.EvDone", last)
 	}
 	seen := map[fetchtrace.EventKind]bool{}
 	for _, k := range kinds {

@@ -15,7 +15,7 @@ type Request struct {
 	Auth        string   // Authorization value, sent after Host (-u, the URL's userinfo); "" sends none
 	Range       string   // Range value ("bytes=100-"), sent after Authorization (-r, -C); "" sends none
 	UserAgent   string   // default User-Agent; "" sends none
-	Extra       []Field  // further defaults, after Connection (Accept-Encoding, Referer)
+	Extra       []Field  // further defaults, after Accept (Accept-Encoding, Referer)
 	Fields      []Field  // the user's fields in order, each sent as given (an empty Value as "Name:")
 	Remove      []string // names of defaults not to send (curl's -H 'Name:')
 	Body        []byte   // sent with Content-Length when non-nil
@@ -27,8 +27,7 @@ type Request struct {
 //
 // The request line comes first, then Host, then the defaults in this
 // order: Authorization (if Auth is set), Range (if Range is set), User-Agent
-// (if UserAgent is set),
-// "Accept: */*", "Connection: close", the Extra fields; then the user's
+// (if UserAgent is set), "Accept: */*", the Extra fields; then the user's
 // Fields in order; then Content-Length and Content-Type when Body is not
 // nil. A default named (in any case) by a user field or by Remove is not
 // sent: a user field replaces it in the user's order, as curl's -H does,
@@ -62,7 +61,6 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 		{"Range", q.Range},
 		{"User-Agent", q.UserAgent},
 		{"Accept", "*/*"},
-		{"Connection", "close"},
 	}, q.Extra...)
 	for _, d := range defaults {
 		if _, ok := q.user(d.Name); ok || d.Value == "" || q.removed(d.Name) {

@@ -34,6 +34,8 @@ const (
 	EvInfo                           // Info: anything else worth a line under -v
 	EvDone                           // Timings final; Sent, Recv wire totals; Err and Hint when the fetch failed
 	EvDial                           // Role, Network, Addr: a connection is being tried
+	EvReuse                          // Conn, Host, Peer: a connection kept from an earlier request carries this one
+	EvConnEnd                        // Conn, Host: the hop is over; Kept: the connection is kept for another request, else Info says why not
 
 	// Below HTTP (see below.go).
 	EvTCPInfo   // TCP: what the kernel says of the connection, read after the body, before close
@@ -100,6 +102,8 @@ type Event struct {
 	Timings *Timings   // with EvDone
 	Sent    int64      // with EvDone: bytes written to the connection (after SOCKS, before TLS)
 	Recv    int64      // with EvDone: bytes read from the connection (after SOCKS, before TLS)
+	Conn    int        // with EvConnect, EvReuse and EvConnEnd: the connection's number in the run, from 0 (curl's #0)
+	Kept    bool       // with EvConnEnd: the connection stays open for another request
 	TCP     *TCPInfo   // with EvTCPInfo
 	Record  *TLSRecord // with EvTLSRecord
 	DNS     *DNSMsg    // with EvDNS

@@ -59,7 +59,7 @@ func TestComplete(t *testing.T) {
 		{[]string{""}, "fetch demo ip newnym parse"},
 		{[]string{"p"}, "parse"},
 		{[]string{"--pro"}, "--progress-bar --proxy"},
-		{[]string{"--no"}, "--no-progress-meter --noproxy --no-lock --no-color"},
+		{[]string{"--no"}, "--no-progress-meter --noproxy --no-keepalive --no-lock --no-color"},
 		{[]string{"-o", ""}, ""},                               // a file name
 		{[]string{"-sSo", ""}, ""},                             // the group ends with -o
 		{[]string{"-ofile", ""}, "fetch demo ip newnym parse"}, // -o's value is in the word

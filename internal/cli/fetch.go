@@ -68,6 +68,8 @@ func (a *app) fetch(o *options) error {
 	if err != nil {
 		return err
 	}
+	req.Pool, req.NoReuse = fetch.NewPool(), o.network.noReuse // one pool for the run: URLs reuse connections
+	defer req.Pool.Close()
 	views, err := a.openViews(&o.views)
 	if err != nil {
 		return err

@@ -61,6 +61,7 @@ func flags() []cli.Flag {
 		&cli.BoolFlag{Name: "ipv6", Aliases: []string{"6"}, Usage: "the target's IPv6 addresses only (not the proxy's or Tor's)"},
 		&cli.BoolFlag{Name: "insecure", Aliases: []string{"k"}, Usage: "do not verify the server's certificate"},
 		&cli.StringFlag{Name: "cacert", Usage: "trust the CA certificates in PEM `FILE` instead of the system's"},
+		&cli.BoolFlag{Name: "no-keepalive", Usage: "open a new connection for every request (by default one to the same host, over the same route, is reused)"},
 
 		// Tor.
 		&cli.BoolFlag{Name: "tor", Usage: "go through Tor (fail closed: never direct, never a local DNS query)"},

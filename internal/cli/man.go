@@ -47,7 +47,11 @@ connection, and **sockfetch parse** shows how saved bytes are read.
 
 A URL without a scheme means http://. Several URLs are fetched in order; a
 failed one does not stop the next, and the exit status is the last one's.
-Options may come before or after the URLs.
+Options may come before or after the URLs. URLs to the same host, and the
+hops of a redirect, reuse one connection where HTTP lets it persist, as curl
+does (over the same route: directly, the same proxy and credentials, or Tor
+with the same circuit credentials); **--no-keepalive** opens a new one for
+every request.
 
 With **--tor**, sockfetch fails closed: it never connects directly and never
 resolves the target's name on this machine.

@@ -77,6 +77,7 @@ type networkOptions struct {
 	ipv6     bool    // -6
 	insecure bool    // -k
 	caCert   string  // --cacert FILE
+	noReuse  bool    // --no-keepalive
 }
 
 // torOptions say whether and how to go through Tor.
@@ -138,6 +139,7 @@ func readOptions(c *cli.Context) (options, error) {
 			ipv6:     c.Bool("ipv6"),
 			insecure: c.Bool("insecure"),
 			caCert:   c.String("cacert"),
+			noReuse:  c.Bool("no-keepalive"),
 		},
 		tor: torOptions{
 			on:         c.Bool("tor") || c.IsSet("tor-addr"),

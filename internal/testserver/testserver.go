@@ -52,6 +52,10 @@ type Reply struct {
 	// ClientHello, with an error). Only for the route "".
 	Immediate bool
 
+	// KeepAlive reads the next request on the same connection after Raw
+	// (a persistent connection, RFC 9112 §9.3) instead of closing it.
+	KeepAlive bool
+
 	// Handle, when set, takes over the connection after the request was
 	// read; the fields above are ignored.
 	Handle func(c net.Conn, req *Request)
@@ -63,6 +67,7 @@ type Request struct {
 	Body   []byte // Content-Length bytes after the head
 	Method string
 	Target string
+	Conn   int // the connection it came on: 1 for the first accepted
 }
 
 // Header returns the value of the first field named name (case-insensitive),
@@ -167,6 +172,7 @@ func (s *Server) serve() {
 		s.mu.Lock()
 		s.conns[c] = true
 		s.accepted++
+		n := s.accepted
 		s.mu.Unlock()
 		s.wg.Add(1)
 		go func() {
@@ -177,7 +183,7 @@ func (s *Server) serve() {
 				s.mu.Unlock()
 				c.Close()
 			}()
-			s.handle(c)
+			s.handle(c, n)
 		}()
 	}
 }
@@ -185,7 +191,7 @@ func (s *Server) serve() {
 // maxHead bounds the request head the server reads.
 const maxHead = 64 << 10
 
-func (s *Server) handle(c net.Conn) {
+func (s *Server) handle(c net.Conn, n int) {
 	if r := s.routes[""]; r.Immediate {
 		c.Write(r.Raw)
 		if tc, ok := c.(*net.TCPConn); ok {
@@ -195,10 +201,18 @@ func (s *Server) handle(c net.Conn) {
 		return
 	}
 	br := bufio.NewReader(c)
+	for s.answer(c, br, n) {
+	}
+}
+
+// answer reads one request on c (the n-th accepted) and answers it; it
+// reports whether the connection carries another.
+func (s *Server) answer(c net.Conn, br *bufio.Reader, n int) bool {
 	req, err := readRequest(br)
 	if err != nil {
-		return
+		return false
 	}
+	req.Conn = n
 	s.mu.Lock()
 	s.requests = append(s.requests, req)
 	s.mu.Unlock()
@@ -213,11 +227,11 @@ func (s *Server) handle(c net.Conn) {
 	}
 	if r.Handle != nil {
 		r.Handle(c, req)
-		return
+		return false
 	}
 	if r.Silent {
 		s.waitClient(c)
-		return
+		return false
 	}
 	raw := r.Raw
 	if r.Reset && r.ResetAfter < len(raw) {
@@ -227,15 +241,15 @@ func (s *Server) handle(c net.Conn) {
 		for i := range raw {
 			select {
 			case <-s.closed:
-				return
+				return false
 			case <-time.After(r.Drip):
 			}
 			if _, err := c.Write(raw[i : i+1]); err != nil {
-				return
+				return false
 			}
 		}
 	} else if _, err := c.Write(raw); err != nil {
-		return
+		return false
 	}
 	switch {
 	case r.Reset:
@@ -249,16 +263,19 @@ func (s *Server) handle(c net.Conn) {
 		for {
 			select {
 			case <-s.closed:
-				return
+				return false
 			default:
 			}
 			if _, err := c.Write(chunk); err != nil {
-				return
+				return false
 			}
 		}
 	case r.KeepOpen:
 		s.waitClient(c)
+	case r.KeepAlive:
+		return true
 	}
+	return false
 }
 
 // waitClient returns when the client closed c or the server is closing.

@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sockfetch/internal/testserver"
+)
+
+// The tests in this file pin the request bodies sockfetch sends for -d,
+// --data-*, --json, -G, -F and -T: the whole request, head and body, as
+// the raw test server read it, for sockfetch and (when installed) curl
+// 7.88 with the same command line. As in request_curl_test.go, the
+// User-Agent value and sockfetch's "Connection: close" are normalised, and
+// so is a multipart boundary (curl's is random, and so is sockfetch's).
+
+// dirMark in an argument stands for the case's folder of files.
+const dirMark = "DIR/"
+
+// bodyCase is one command line and the requests it must send.
+type bodyCase struct {
+	name  string
+	args  []string          // "ADDR" is the server's address, "DIR/" the files' folder
+	files map[string]string // written in DIR before the run
+	stdin string
+	reqs  []string // every request, head and body, in order
+	code  int
+	err   string // in sockfetch's stderr when code is not 0
+	// notCurl, when set, says why curl is not run: README lists the difference.
+	notCurl string
+}
+
+// boundaryRe finds a multipart boundary in a Content-Type field.
+var boundaryRe = regexp.MustCompile(`boundary=([^\r\n;]+)`)
+
+// runBodyCase runs one program's command line against a fresh server and
+// returns the requests it read, normalised, and what the program showed.
+func runBodyCase(t *testing.T, tt bodyCase, run func(args []string, stdin string) result) ([]string, result) {
+	t.Helper()
+	srv := testserver.Start(t, map[string]testserver.Reply{"": okReply})
+	dir := t.TempDir()
+	for name, body := range tt.files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := make([]string, len(tt.args))
+	for i, a := range tt.args {
+		a = strings.ReplaceAll(a, addrMark, srv.Addr)
+		args[i] = strings.ReplaceAll(a, dirMark, dir+"/")
+	}
+	r := run(args, tt.stdin)
+	var reqs []string
+	for _, q := range srv.Requests() {
+		s := normalizeHead(string(q.Head), srv.Addr) + string(q.Body)
+		if m := boundaryRe.FindStringSubmatch(s); m != nil {
+			s = strings.ReplaceAll(s, m[1], "BOUNDARY")
+		}
+		reqs = append(reqs, s)
+	}
+	return reqs, r
+}
+
+// checkBodyCases runs each case through sockfetch and, when installed, curl.
+func checkBodyCases(t *testing.T, cases []bodyCase) {
+	t.Helper()
+	withCurl := curlBinary(t)
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			reqs, r := runBodyCase(t, tt, func(args []string, stdin string) result {
+				return sockfetchWith(t, runOpts{stdin: stdin}, append([]string{"-o", "/dev/null"}, args...)...)
+			})
+			checkHeads(t, "sockfetch", reqs, tt.reqs)
+			if tt.code == 0 {
+				r.want(t, 0, "")
+			} else {
+				r.want(t, tt.code, "", tt.err)
+				r.errLine(t)
+			}
+			if !withCurl || tt.notCurl != "" {
+				return
+			}
+			reqs, r = runBodyCase(t, tt, func(args []string, stdin string) result {
+				cmd := exec.Command("curl", append([]string{"-s", "-o", "/dev/null"}, args...)...)
+				cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+				cmd.Stdin = strings.NewReader(stdin)
+				return runCmd(t, cmd)
+			})
+			checkHeads(t, "curl", reqs, tt.reqs)
+			if r.code != tt.code {
+				t.Errorf("curl: exit %d, want %d (stderr %q)", r.code, tt.code, r.stderr)
+			}
+		})
+	}
+}
+
+// post is a POST of body with the default fields and Content-Type ctype
+// ("" for none), the fields given after the defaults.
+func post(target, ctype, body string, fields ...string) string {
+	h := "POST " + target + " HTTP/1.1\r\nHost: " + addrMark + "\r\n" + uaLine + "Accept: */*\r\n" + strings.Join(fields, "")
+	h += "Content-Length: " + strconv.Itoa(len(body)) + "\r\n"
+	if ctype != "" {
+		h += "Content-Type: " + ctype + "\r\n"
+	}
+	return h + "\r\n" + body
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// TestCurlData: the -d family, each form of --data-urlencode, several
+// joined with & in command-line order, @file and @- (step 1 of issue 15).
+func TestCurlData(t *testing.T) {
+	crlf := map[string]string{"f.txt": "a\r\nb\nc"}
+	checkBodyCases(t, []bodyCase{
+		{name: "every kind in command-line order", files: crlf,
+			args: []string{"-d", "x=1", "--data-binary", "@DIR/f.txt", "-d", "@DIR/f.txt", "--data-raw", "@f.txt", "--data-ascii", "y", "http://ADDR/"},
+			reqs: []string{post("/", formType, "x=1&a\r\nb\nc&abc&@f.txt&y")}},
+		{name: "empty -d is an empty POST", args: []string{"-d", "", "http://ADDR/"}, reqs: []string{post("/", formType, "")}},
+		{name: "-d @- strips CR and LF", stdin: "x\r\ny\n", args: []string{"-d", "@-", "http://ADDR/"}, reqs: []string{post("/", formType, "xy")}},
+		{name: "--data-binary @- as is", stdin: "x\r\ny\n", args: []string{"--data-binary", "@-", "http://ADDR/"}, reqs: []string{post("/", formType, "x\r\ny\n")}},
+		{name: "--data-urlencode forms", files: crlf,
+			args: []string{"--data-urlencode", "a b", "--data-urlencode", "=c d&", "--data-urlencode", "n=v w=x", "--data-urlencode", "n@DIR/f.txt",
+				"--data-urlencode", "@DIR/f.txt", "--data-urlencode", "-._~*!'()+/:;?[]\t\xc3\xa9%#,$", "http://ADDR/"},
+			reqs: []string{post("/", formType, "a+b&c+d%26&n=v+w%3Dx&n=a%0D%0Ab%0Ac&a%0D%0Ab%0Ac&-._~%2A%21%27%28%29%2B%2F%3A%3B%3F%5B%5D%09%C3%A9%25%23%2C%24")}},
+		{name: "--data-urlencode name@-", stdin: "x y\n", args: []string{"--data-urlencode", "n@-", "http://ADDR/"}, reqs: []string{post("/", formType, "n=x+y%0A")}},
+		{name: "--data-urlencode =@ is content", args: []string{"--data-urlencode", "=@x", "--data-urlencode", "", "http://ADDR/"}, reqs: []string{post("/", formType, "%40x&")}},
+		{name: "-d @missing is exit 26", args: []string{"-d", "@DIR/none", "http://ADDR/"}, code: 26, err: "cannot read data from", notCurl: "curl 7.88 warns and sends an empty body"},
+	})
+}
+
+// TestCurlGet: -G puts the data in the query, after any query with &, the
+// fragment left out; -I makes it HEAD; -X keeps its method.
+func TestCurlGet(t *testing.T) {
+	head := func(method, target string, fields ...string) string {
+		return method + " " + target + " HTTP/1.1\r\nHost: " + addrMark + "\r\n" + uaLine + "Accept: */*\r\n" + strings.Join(fields, "") + "\r\n"
+	}
+	cases := []bodyCase{
+		{name: "query added", args: []string{"-G", "-d", "a=1", "-d", "b=%20", "--data-urlencode", "c=d e", "http://ADDR/p"}, reqs: []string{head("GET", "/p?a=1&b=%20&c=d+e")}},
+		{name: "after a query", args: []string{"-G", "-d", "a", "http://ADDR/p?x=1"}, reqs: []string{head("GET", "/p?x=1&a")}},
+		{name: "empty query", args: []string{"-G", "-d", "a", "http://ADDR/q?#frag"}, reqs: []string{head("GET", "/q?a")}},
+		{name: "no path", args: []string{"-G", "-d", "a", "http://ADDR?x"}, reqs: []string{head("GET", "/?x&a")}},
+		{name: "no data", args: []string{"-G", "http://ADDR/p"}, reqs: []string{head("GET", "/p")}},
+		{name: "with -I", args: []string{"-G", "-I", "-d", "a", "http://ADDR/p"}, reqs: []string{head("HEAD", "/p?a")}},
+		{name: "with -X POST", args: []string{"-G", "-X", "POST", "-d", "a", "http://ADDR/p"}, reqs: []string{head("POST", "/p?a")}},
+		{name: "a space is a bad URL", args: []string{"-G", "-d", "a b", "http://ADDR/p"}, code: 3, err: "malformed URL"},
+		{name: "--json in the query, its fields kept", args: []string{"-G", "--json", "a", "http://ADDR/p"},
+			reqs: []string{"GET /p?a HTTP/1.1\r\nHost: ADDR\r\n" + uaLine + "Content-Type: application/json\r\nAccept: application/json\r\n\r\n"}},
+	}
+	checkBodyCases(t, cases)
+}
+
+// TestCurlJSON: --json sends Content-Type and Accept after the user's
+// fields unless -H names them, joins several as they are (a -d after it
+// with &), and reads @file and @- as they are (step 2 of issue 15).
+func TestCurlJSON(t *testing.T) {
+	jpost := func(body string, fields ...string) string {
+		h := "POST / HTTP/1.1\r\nHost: " + addrMark + "\r\n" + uaLine + strings.Join(fields, "")
+		return h + "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	}
+	both := []string{"Content-Type: application/json\r\n", "Accept: application/json\r\n"}
+	checkBodyCases(t, []bodyCase{
+		{name: "several joined", args: []string{"--json", `{"x":1}`, "--json", "[2]", "http://ADDR/"}, reqs: []string{jpost(`{"x":1}[2]`, both...)}},
+		{name: "@file as is", files: map[string]string{"j.json": "{\"a\":\r\n1}\n"}, args: []string{"--json", "@DIR/j.json", "http://ADDR/"},
+			reqs: []string{jpost("{\"a\":\r\n1}\n", both...)}},
+		{name: "@- as is", stdin: "{\"s\":1}\n", args: []string{"--json", "@-", "http://ADDR/"}, reqs: []string{jpost("{\"s\":1}\n", both...)}},
+		{name: "-d after it with &", args: []string{"--json", "a", "-d", "b", "http://ADDR/"}, reqs: []string{jpost("a&b", both...)}},
+		{name: "after -d without &", args: []string{"-d", "b", "--json", "a", "http://ADDR/"}, reqs: []string{jpost("ba", both...)}},
+		{name: "after the user's fields", args: []string{"-H", "X-A: 1", "--json", "a", "http://ADDR/"}, reqs: []string{jpost("a", append([]string{"X-A: 1\r\n"}, both...)...)}},
+		{name: "-H replaces them", args: []string{"--json", "a", "-H", "Content-Type: text/x", "-H", "Accept: foo", "http://ADDR/"},
+			reqs: []string{jpost("a", "Content-Type: text/x\r\n", "Accept: foo\r\n")}},
+		{name: "-H removes them", args: []string{"--json", "a", "-H", "Content-Type:", "http://ADDR/"}, reqs: []string{jpost("a", both[1])}},
+		{name: "empty", args: []string{"--json", "", "http://ADDR/"}, reqs: []string{jpost("", both...)}},
+		{name: "@missing is exit 26", args: []string{"--json", "@DIR/none", "http://ADDR/"}, code: 26, err: "cannot read data from", notCurl: "curl 7.88 warns and sends an empty body"},
+	})
+}

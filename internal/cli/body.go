@@ -331,6 +331,7 @@ func (a *app) requestBody(r *fetch.Request, o *options) error {
 		}
 	case body != nil:
 		r.Body = body
+		bigData(r)
 		if !hasJSON(data) {
 			r.ContentType = "application/x-www-form-urlencoded"
 		}
@@ -344,8 +345,9 @@ func (a *app) requestBody(r *fetch.Request, o *options) error {
 	return nil
 }
 
-// withGetQuery adds -G's data to the URL's query.
+// withGetQuery adds -T's file name and -G's data to the URL.
 func (a *app) withGetQuery(u string) string {
+	u = withUploadName(u, a.uploadName)
 	if a.getQuery == nil {
 		return u
 	}

@@ -31,6 +31,7 @@ type bodyCase struct {
 	reqs  []string // every request, head and body, in order
 	code  int
 	err   string // in sockfetch's stderr when code is not 0
+	reply *testserver.Reply // nil: okReply
 	// notCurl, when set, says why curl is not run: README lists the difference.
 	notCurl string
 }
@@ -42,7 +43,11 @@ var boundaryRe = regexp.MustCompile(`boundary=([^\r\n;]+)`)
 // returns the requests it read, normalised, and what the program showed.
 func runBodyCase(t *testing.T, tt bodyCase, run func(args []string, stdin string) result) ([]string, result) {
 	t.Helper()
-	srv := testserver.Start(t, map[string]testserver.Reply{"": okReply})
+	reply := okReply
+	if tt.reply != nil {
+		reply = *tt.reply
+	}
+	srv := testserver.Start(t, map[string]testserver.Reply{"": reply})
 	dir := t.TempDir()
 	for name, body := range tt.files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -176,5 +181,74 @@ func TestCurlJSON(t *testing.T) {
 		{name: "-H removes them", args: []string{"--json", "a", "-H", "Content-Type:", "http://ADDR/"}, reqs: []string{jpost("a", both[1])}},
 		{name: "empty", args: []string{"--json", "", "http://ADDR/"}, reqs: []string{jpost("", both...)}},
 		{name: "@missing is exit 26", args: []string{"--json", "@DIR/none", "http://ADDR/"}, code: 26, err: "cannot read data from", notCurl: "curl 7.88 warns and sends an empty body"},
+	})
+}
+
+// part is one multipart part as curl writes it, with BOUNDARY.
+func part(disp string, fields ...string) string {
+	return "--BOUNDARY\r\nContent-Disposition: form-data; " + disp + "\r\n" + strings.Join(fields, "") + "\r\n"
+}
+
+// formPost is a POST of the parts, each followed by its content.
+func formPost(parts ...string) string {
+	body := strings.Join(parts, "\r\n") + "\r\n--BOUNDARY--\r\n"
+	// The length counts the real boundary: 24 dashes and 16 hex digits.
+	n := len(body) + strings.Count(body, "BOUNDARY")*(40-len("BOUNDARY"))
+	h := post("/", "multipart/form-data; boundary=BOUNDARY", "")
+	return strings.Replace(h, "Content-Length: 0\r\n", "Content-Length: "+strconv.Itoa(n)+"\r\n", 1) + body
+}
+
+// TestCurlForm: -F and --form-string as curl 7.88 writes multipart/form-data:
+// the part headers, a file's name and curl's Content-Type for it, <file as
+// text, ;type=, ;filename=, ;headers=, quoting (step 3 of issue 15).
+func TestCurlForm(t *testing.T) {
+	files := map[string]string{"pic.png": "PNGDATA", "notes.txt": "line1\nline2\n", "data.xyz": "bin", "P.TXT": "T"}
+	checkBodyCases(t, []bodyCase{
+		{name: "every kind", files: files,
+			args: []string{"-F", "a=1", "-F", "f=@DIR/pic.png", "-F", "n=<DIR/notes.txt", "-F", "x=@DIR/data.xyz;type=text/foo;filename=z.bin",
+				"--form-string", "s=@notes.txt;type=x", "-F", "g=@DIR/P.TXT", "-F", "h=@DIR/data.xyz", "http://ADDR/"},
+			reqs: []string{formPost(part(`name="a"`)+"1", part(`name="f"; filename="pic.png"`, "Content-Type: image/png\r\n")+"PNGDATA",
+				part(`name="n"`)+"line1\nline2\n", part(`name="x"; filename="z.bin"`, "Content-Type: text/foo\r\n")+"bin",
+				part(`name="s"`)+"@notes.txt;type=x", part(`name="g"; filename="P.TXT"`, "Content-Type: text/plain\r\n")+"T",
+				part(`name="h"; filename="data.xyz"`, "Content-Type: application/octet-stream\r\n")+"bin")}},
+		{name: "quoting", files: files,
+			args: []string{"-F", `a"b\c=1`, "-F", `f=@DIR/pic.png;filename=x"y\z.png`, "-F", `c="quoted;x";type=t/t`, "-F", "e=", "-F", "u=1;unknown=2", "http://ADDR/"},
+			reqs: []string{formPost(part(`name="a%22b\c"`)+"1", part(`name="f"; filename="x%22y\z.png"`, "Content-Type: image/png\r\n")+"PNGDATA",
+				part(`name="c"`, "Content-Type: t/t\r\n")+"quoted;x", part(`name="e"`), part(`name="u"`)+"1")}},
+		{name: ";headers=", args: []string{"-F", `a=1;headers="X-H: v"`, "http://ADDR/"}, reqs: []string{formPost(part(`name="a"`, "X-H: v\r\n") + "1")}},
+		{name: "no = is exit 2", args: []string{"-F", "a", "http://ADDR/"}, code: 2, err: `-F "a"`},
+		{name: "missing @file is exit 26", args: []string{"-F", "f=@DIR/none", "http://ADDR/"}, code: 26, err: "cannot read form file"},
+		{name: "missing <file is exit 26", args: []string{"-F", "f=<DIR/none", "http://ADDR/"}, code: 26, err: "cannot read form data"},
+		{name: "-F and -d is exit 2", args: []string{"-F", "a=1", "-d", "b", "http://ADDR/"}, code: 2, err: "cannot be used together"},
+	})
+}
+
+// TestCurlUpload: -T PUTs a file (to URL/FILE for a URL ending in /) and
+// standard input chunked, with Expect: 100-continue as curl 7.88 sends it
+// (step 4 of issue 15). The server answers 100 Continue, so neither
+// program waits.
+func TestCurlUpload(t *testing.T) {
+	cont := &testserver.Reply{Raw: okReply.Raw, Continue: true}
+	put := func(target, framing, body string) string {
+		return "PUT " + target + " HTTP/1.1\r\nHost: " + addrMark + "\r\n" + uaLine + "Accept: */*\r\n" + framing + "\r\n" + body
+	}
+	files := map[string]string{"up.txt": "hello\n", "empty": ""}
+	checkBodyCases(t, []bodyCase{
+		{name: "to URL/FILE", files: files, reply: cont, args: []string{"-T", "DIR/up.txt", "http://ADDR/dir/"},
+			reqs: []string{put("/dir/up.txt", "Content-Length: 6\r\nExpect: 100-continue\r\n", "hello\n")}},
+		{name: "to the URL", files: files, reply: cont, args: []string{"-T", "DIR/up.txt", "http://ADDR/x?q=1"},
+			reqs: []string{put("/x?q=1", "Content-Length: 6\r\nExpect: 100-continue\r\n", "hello\n")}},
+		{name: "no path", files: files, reply: cont, args: []string{"-T", "DIR/up.txt", "http://ADDR"},
+			reqs: []string{put("/up.txt", "Content-Length: 6\r\nExpect: 100-continue\r\n", "hello\n")}},
+		{name: "empty file, no Expect", files: files, reply: cont, args: []string{"-T", "DIR/empty", "http://ADDR/e"},
+			reqs: []string{put("/e", "Content-Length: 0\r\n", "")}},
+		{name: "stdin chunked", stdin: "abc", reply: cont, args: []string{"-T", "-", "http://ADDR/"},
+			reqs: []string{put("/", "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n", "3\r\nabc\r\n0\r\n\r\n")}},
+		{name: "-H Expect: removes it", files: files, reply: cont, args: []string{"-H", "Expect:", "-T", "DIR/up.txt", "http://ADDR/u"},
+			reqs: []string{put("/u", "Content-Length: 6\r\n", "hello\n")}},
+		{name: "-X POST", files: files, reply: cont, args: []string{"-X", "POST", "-T", "DIR/up.txt", "http://ADDR/u"},
+			reqs: []string{strings.Replace(put("/u", "Content-Length: 6\r\nExpect: 100-continue\r\n", "hello\n"), "PUT", "POST", 1)}},
+		{name: "missing file is exit 26", args: []string{"-T", "DIR/none", "http://ADDR/"}, code: 26, err: "cannot read"},
+		{name: "-T and -d is exit 2", files: files, args: []string{"-T", "DIR/up.txt", "-d", "x", "http://ADDR/"}, code: 2, err: "cannot be used together"},
 	})
 }

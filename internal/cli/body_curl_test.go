@@ -30,7 +30,7 @@ type bodyCase struct {
 	stdin string
 	reqs  []string // every request, head and body, in order
 	code  int
-	err   string // in sockfetch's stderr when code is not 0
+	err   string            // in sockfetch's stderr when code is not 0
 	reply *testserver.Reply // nil: okReply
 	// notCurl, when set, says why curl is not run: README lists the difference.
 	notCurl string

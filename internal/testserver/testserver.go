@@ -356,7 +356,9 @@ func readBody(br *bufio.Reader, req *Request) error {
 		n, err := strconv.Atoi(v)
 		if err == nil && n > 0 && n < 64<<20 {
 			req.Body = make([]byte, n)
-			if _, err := io.ReadFull(br, req.Body); err != nil {
+			got, err := io.ReadFull(br, req.Body)
+			req.Body = req.Body[:got]
+			if err != nil {
 				return err
 			}
 		}

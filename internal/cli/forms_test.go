@@ -123,3 +123,4 @@ func writeFile(t *testing.T, name, body string) {
 		t.Fatal(err)
 	}
 }
+

@@ -123,4 +123,3 @@ func writeFile(t *testing.T, name, body string) {
 		t.Fatal(err)
 	}
 }
-

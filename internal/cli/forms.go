@@ -175,7 +175,8 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 		}
 		h.Set("Content-Disposition", disp)
 		ctype := p.ctype
-		if ctype == "" && p.file {
+		stdin := p.file && p.value == "-" // read whole, sent without a type, as curl
+		if ctype == "" && p.file && !stdin {
 			ctype = "application/octet-stream"
 			if t, ok := curlTypes[strings.ToLower(filepath.Ext(p.value))]; ok {
 				ctype = t
@@ -196,6 +197,12 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 			return err
 		}
 		switch {
+		case stdin:
+			b, err := a.readArgFile("-", "form data")
+			if err != nil {
+				return err
+			}
+			pw.Write(b)
 		case p.file:
 			size, err := a.formFile(p.value)
 			if err != nil {

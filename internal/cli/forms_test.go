@@ -123,3 +123,39 @@ func writeFile(t *testing.T, name, body string) {
 		t.Fatal(err)
 	}
 }
+
+// TestUploadRedirect: a 307 sends a -T file and a -F file again, opened
+// afresh; standard input cannot be sent twice (exit 55); a 303 sends GET
+// without the body.
+func TestUploadRedirect(t *testing.T) {
+	file := t.TempDir() + "/up.txt"
+	writeFile(t, file, "hello\n")
+	routes := func(status string) map[string]testserver.Reply {
+		return map[string]testserver.Reply{
+			"/r":   {Raw: []byte("HTTP/1.1 " + status + "\r\nLocation: /end\r\nContent-Length: 0\r\n\r\n"), Continue: true},
+			"/end": {Raw: okReply.Raw, Continue: true},
+		}
+	}
+	srv := testserver.Start(t, routes("307 Temporary Redirect"))
+	sockfetch(t, "-L", "-T", file, srv.URL+"/r").want(t, 0, "ok\n")
+	sockfetch(t, "-L", "-F", "f=@"+file, srv.URL+"/r").want(t, 0, "ok\n")
+	reqs := srv.Requests()
+	if len(reqs) != 4 {
+		t.Fatalf("%d requests, want 4", len(reqs))
+	}
+	for i, q := range reqs {
+		if !strings.Contains(string(q.Body), "hello\n") {
+			t.Errorf("request %d (%s %s): body %q, want the file", i+1, q.Method, q.Target, q.Body)
+		}
+	}
+
+	r := sockfetchWith(t, runOpts{stdin: "abc"}, "-L", "-T", "-", srv.URL+"/r")
+	r.want(t, 55, "", "cannot send standard input again")
+	r.errLine(t)
+
+	see := testserver.Start(t, routes("303 See Other"))
+	sockfetch(t, "-L", "-T", file, see.URL+"/r").want(t, 0, "ok\n")
+	if reqs := see.Requests(); len(reqs) != 2 || reqs[1].Method != "GET" || len(reqs[1].Body) != 0 || strings.Contains(string(reqs[1].Head), "Expect") {
+		t.Errorf("after 303: %+v, want a GET without body or Expect", reqs)
+	}
+}

@@ -250,6 +250,7 @@ func TestCurlUpload(t *testing.T) {
 			reqs: []string{put("/u", "Content-Length: 6\r\n", "hello\n")}},
 		{name: "-X POST", files: files, reply: cont, args: []string{"-X", "POST", "-T", "DIR/up.txt", "http://ADDR/u"},
 			reqs: []string{strings.Replace(put("/u", "Content-Length: 6\r\nExpect: 100-continue\r\n", "hello\n"), "PUT", "POST", 1)}},
+		{name: "-0 -T - is exit 25", stdin: "abc", args: []string{"-0", "-T", "-", "http://ADDR/"}, code: 25, err: "HTTP/1.0 lacks"},
 		{name: "missing file is exit 26", args: []string{"-T", "DIR/none", "http://ADDR/"}, code: 26, err: "cannot read"},
 		{name: "-T and -d is exit 2", files: files, args: []string{"-T", "DIR/up.txt", "-d", "x", "http://ADDR/"}, code: 2, err: "cannot be used together"},
 	})

@@ -2,12 +2,24 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"sockfetch/fetch"
 )
+
+// errUploadFailed is an upload that cannot be made (exit 25, as curl).
+var errUploadFailed = errors.New("upload failed")
+
+// uploadWhat names -T's file for a message.
+func uploadWhat(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}
 
 // expectThreshold is the size past which curl 7.88 sends a POST body
 // (-d, -F) only after Expect: 100-continue.
@@ -22,6 +34,9 @@ func (a *app) uploadBody(r *fetch.Request, name string) error {
 	up, err := fetch.FileUpload(name, a.stdin)
 	if err != nil {
 		return err
+	}
+	if up.Size < 0 && r.HTTP10 {
+		return &fetch.Error{Kind: errUploadFailed, Msg: "cannot upload " + uploadWhat(name) + " with -0: a body of unknown size needs chunked encoding, which HTTP/1.0 lacks"}
 	}
 	r.Upload, r.Expect = up, up.Size != 0
 	if r.Method == "" {

@@ -63,8 +63,7 @@ func (f *fetcher) sendUpload(ctx context.Context, res *Result, hc *hopConn) erro
 	}
 	defer body.Close()
 	n, err := copyUpload(hc.stream, body, f.upload.Size)
-	res.UploadSize += n
-	res.RequestSize += n
+	res.UploadSize += n // not in RequestSize: curl counts a streamed body in size_upload only
 	if f.obs != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: fmt.Sprintf("upload completely sent off: %d bytes", n)})
 	}

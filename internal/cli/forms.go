@@ -226,10 +226,8 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 	if r.Method == "" {
 		r.Method = "POST"
 	}
-	if len(segs) == 1 && segs[0].file == "" {
-		r.Body = segs[0].data
-		return nil
-	}
+	// Always streamed, as curl sends a form: %{size_request} counts the
+	// head only, and the whole body is %{size_upload}.
 	var size int64
 	for _, s := range segs {
 		size += int64(len(s.data)) + s.size

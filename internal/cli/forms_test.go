@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +158,36 @@ func TestUploadRedirect(t *testing.T) {
 	sockfetch(t, "-L", "-T", file, see.URL+"/r").want(t, 0, "ok\n")
 	if reqs := see.Requests(); len(reqs) != 2 || reqs[1].Method != "GET" || len(reqs[1].Body) != 0 || strings.Contains(string(reqs[1].Head), "Expect") {
 		t.Errorf("after 303: %+v, want a GET without body or Expect", reqs)
+	}
+}
+
+// TestUploadSizes: %{size_upload} counts a streamed body (-T, -F, a -d
+// past 1 MiB) and %{size_request} only its head, as curl 7.88 counts them;
+// a small -d is in both.
+func TestUploadSizes(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/up.txt", "hello\n")
+	writeFile(t, dir+"/big", strings.Repeat("x", 1<<20+1))
+	srv := testserver.Start(t, map[string]testserver.Reply{"": {Raw: okReply.Raw, Continue: true}})
+	for _, tt := range []struct {
+		args   []string
+		upload int
+		inHead bool // the body counts in size_request
+	}{
+		{[]string{"-d", "hello"}, 5, true},
+		{[]string{"-T", dir + "/up.txt"}, 6, false},
+		{[]string{"-F", "a=hello"}, 141, false},
+		{[]string{"--data-binary", "@" + dir + "/big"}, 1<<20 + 1, false},
+	} {
+		r := sockfetch(t, append(tt.args, "-o", "/dev/null", "-w", "%{size_upload} %{size_request}", srv.URL+"/")...)
+		reqs := srv.Requests()
+		head := len(reqs[len(reqs)-1].Head)
+		want := head
+		if tt.inHead {
+			want += tt.upload
+		}
+		if r.stdout != strconv.Itoa(tt.upload)+" "+strconv.Itoa(want) {
+			t.Errorf("%q: %q, want %d %d", tt.args, r.stdout, tt.upload, want)
+		}
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
-	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,12 +144,10 @@ func formBoundary() string {
 // read as the body is sent, so their size never sets the memory used; a
 // file that cannot be read is exit 26 before anything connects.
 func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
+	// Written by hand, not with mime/multipart: its part headers come in
+	// sorted order and canonical case, curl's in its own order as given.
 	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
 	boundary := formBoundary()
-	if err := w.SetBoundary(boundary); err != nil {
-		return err
-	}
 	var segs []formSegment
 	cut := func() {
 		if buf.Len() > 0 {
@@ -159,12 +155,15 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 			buf.Reset()
 		}
 	}
-	for _, arg := range form {
+	for i, arg := range form {
 		p, err := parseFormSpec(arg.value, arg.kind == bodyFormString)
 		if err != nil {
 			return usageErr("-F %q: %v", arg.value, err)
 		}
-		h := textproto.MIMEHeader{}
+		if i > 0 {
+			buf.WriteString("\r\n")
+		}
+		buf.WriteString("--" + boundary + "\r\n")
 		disp := `form-data; name="` + formQuote(p.name) + `"`
 		filename := p.filename
 		if p.file && !p.hasName {
@@ -173,7 +172,7 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 		if p.file || p.hasName {
 			disp += `; filename="` + formQuote(filename) + `"`
 		}
-		h.Set("Content-Disposition", disp)
+		buf.WriteString("Content-Disposition: " + disp + "\r\n")
 		ctype := p.ctype
 		stdin := p.file && p.value == "-" // read whole, sent without a type, as curl
 		if ctype == "" && p.file && !stdin {
@@ -183,19 +182,20 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 			}
 		}
 		if ctype != "" {
-			h.Set("Content-Type", ctype)
+			if strings.ContainsAny(ctype, "\r\n") {
+				return usageErr("-F %q: type=%q: CR or LF in a type", arg.value, ctype)
+			}
+			buf.WriteString("Content-Type: " + ctype + "\r\n")
 		}
 		for _, line := range p.headers {
 			k, v, ok := strings.Cut(line, ":")
 			if !ok || strings.ContainsAny(line, "\r\n") {
 				return usageErr("-F %q: headers=%q: want 'Name: value'", arg.value, line)
 			}
-			h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+			buf.WriteString(strings.TrimSpace(k) + ": " + strings.TrimSpace(v) + "\r\n")
 		}
-		pw, err := w.CreatePart(h)
-		if err != nil {
-			return err
-		}
+		buf.WriteString("\r\n")
+		pw := &buf
 		switch {
 		case stdin:
 			b, err := a.readArgFile("-", "form data")
@@ -220,7 +220,7 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 			io.WriteString(pw, p.value)
 		}
 	}
-	w.Close()
+	buf.WriteString("\r\n--" + boundary + "--\r\n")
 	cut()
 	r.ContentType = "multipart/form-data; boundary=" + boundary
 	if r.Method == "" {

@@ -216,7 +216,7 @@ func TestCurlForm(t *testing.T) {
 			reqs: []string{formPost(part(`name="a%22b\c"`)+"1", part(`name="f"; filename="x%22y\z.png"`, "Content-Type: image/png\r\n")+"PNGDATA",
 				part(`name="c"`, "Content-Type: t/t\r\n")+"quoted;x", part(`name="e"`), part(`name="u"`)+"1")}},
 		{name: ";headers=", args: []string{"-F", `a=1;headers="X-H: v"`, "http://ADDR/"}, reqs: []string{formPost(part(`name="a"`, "X-H: v\r\n") + "1")}},
-		{name: "headers after the type, as given", files: files, args: []string{"-F", `f=@DIR/pic.png;headers="a-h: v"`, "http://ADDR/"},
+		{name: "headers after the type as given", files: files, args: []string{"-F", `f=@DIR/pic.png;headers="a-h: v"`, "http://ADDR/"},
 			reqs: []string{formPost(part(`name="f"; filename="pic.png"`, "Content-Type: image/png\r\n", "a-h: v\r\n") + "PNGDATA")}},
 		{name: "@- reads stdin, without a type", stdin: "hi", args: []string{"-F", "f=@-", "http://ADDR/"},
 			reqs: []string{formPost(part(`name="f"; filename="-"`) + "hi")}},

@@ -31,6 +31,8 @@ type Request struct {
 	AutoReferer bool            // on a redirect, send the previous URL as Referer (-e ';auto')
 	PathAsIs    bool            // keep "." and ".." segments in the path (--path-as-is)
 	Body        []byte          // request body, sent with Content-Length; nil for none
+	Upload      *Upload         // a body streamed after the head (upload.go); nil for none (Body is nil then)
+	Expect      bool            // with Upload: send Expect: 100-continue and wait for it, as curl (upload.go)
 	ContentType string          // Content-Type for Body unless Fields name one; dropped with the body on a redirect to GET
 	UserAgent   string          // default User-Agent; "" sends none
 	HTTP10      bool            // send HTTP/1.0
@@ -125,6 +127,8 @@ type fetcher struct {
 	connID    int    // the number of the connection being opened
 
 	referer string         // the Referer of the current hop
+	upload  *Upload        // the current hop's streamed body; nil for none
+	expect  bool           // with upload: Expect: 100-continue
 	head    []byte         // the head being parsed, from the parser's events, when observing
 	bodyEnd *rawhttp.Event // the parser's end of the body, for fetch's EvBodyEnd to carry
 }
@@ -199,11 +203,12 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 	method := f.req.Method
 	if method == "" {
 		method = "GET"
-		if f.req.Body != nil {
+		if f.req.Body != nil || f.req.Upload != nil {
 			method = "POST"
 		}
 	}
 	body, ctype := f.req.Body, f.req.ContentType
+	f.upload, f.expect = f.req.Upload, f.req.Expect
 	f.referer = f.req.Referer
 	res.URL, res.Method, res.Referer = u.String(), method, f.referer
 	// The whole request is checked before anything connects: a header that
@@ -230,6 +235,7 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 		case status == 303 && method != "HEAD",
 			(status == 301 || status == 302) && method == "POST":
 			method, body, ctype = "GET", nil, ""
+			f.upload, f.expect = nil, false
 		}
 		if err := checkURL(next, next.String()); err != nil {
 			return err
@@ -447,7 +453,7 @@ func (f *fetcher) send(ctx context.Context, h *hop, res *Result, hc *hopConn, u 
 	res.RequestSize += int64(len(wire))
 	res.UploadSize += int64(len(body))
 	f.emit(fetchtrace.Event{Kind: fetchtrace.EvRequest, Bytes: wire, Size: int64(headLen)})
-	return nil
+	return f.sendUpload(ctx, res, hc)
 }
 
 // response is a response whose head was read, with what reads its body.
@@ -663,6 +669,7 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 	if body != nil {
 		q.ContentType = ctype
 	}
+	f.streamFields(q, ctype)
 	firstHost := strings.EqualFold(host, f.firstHost)
 	for _, fl := range f.req.Fields {
 		switch {

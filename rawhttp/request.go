@@ -20,6 +20,16 @@ type Request struct {
 	Remove      []string // names of defaults not to send (curl's -H 'Name:')
 	Body        []byte   // sent with Content-Length when non-nil
 	ContentType string   // default Content-Type, after Content-Length when Body is not nil; "" sends none
+
+	// BodySize, when Body is nil and BodySize is not 0, announces a body the
+	// caller writes after the head: Content-Length BodySize, or for -1
+	// Transfer-Encoding: chunked (the caller frames it). ContentType is
+	// sent for it as for Body.
+	BodySize int64
+	// Expect sends "Expect: 100-continue" last (the caller waits for the
+	// 100 before it writes the body), unless a user field names Expect or
+	// Remove does.
+	Expect bool
 }
 
 // Append appends the request's exact bytes (head and body) to dst, in
@@ -73,15 +83,28 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 			dst = appendField(dst, f)
 		}
 	}
+	size := q.BodySize
 	if q.Body != nil {
-		if _, ok := q.user("Content-Length"); !ok {
+		size = int64(len(q.Body))
+	}
+	if q.Body != nil || size != 0 {
+		_, userLength := q.user("Content-Length")
+		switch {
+		case size < 0:
+			if _, ok := q.user("Transfer-Encoding"); !ok {
+				dst = append(dst, "Transfer-Encoding: chunked\r\n"...)
+			}
+		case !userLength:
 			dst = append(dst, "Content-Length: "...)
-			dst = strconv.AppendInt(dst, int64(len(q.Body)), 10)
+			dst = strconv.AppendInt(dst, size, 10)
 			dst = append(dst, "\r\n"...)
 		}
 		if _, ok := q.user("Content-Type"); !ok && q.ContentType != "" && !q.removed("Content-Type") {
 			dst = appendField(dst, Field{"Content-Type", q.ContentType})
 		}
+	}
+	if _, ok := q.user("Expect"); q.Expect && !ok && !q.removed("Expect") {
+		dst = append(dst, "Expect: 100-continue\r\n"...)
 	}
 	dst = append(dst, "\r\n"...)
 	return append(dst, q.Body...), nil

@@ -83,6 +83,9 @@ type app struct {
 	silent bool    // -s without -S: no error messages
 	bar    barRule // when a progress bar may be drawn
 
+	getQuery   []byte // -G: the -d data, added to each URL's query; nil for none
+	uploadName string // -T FILE's name, added to a URL ending in '/'; "" for none
+
 	outName string // the last URL's output file ("" or "-" for stdout), for -w's filename_effective
 }
 

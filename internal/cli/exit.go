@@ -34,6 +34,7 @@ var exitCodes = []struct {
 	{fetch.ErrPartial, 18},
 	{fetch.ErrHTTPStatus, 22},
 	{fetch.ErrWrite, 23},
+	{errUploadFailed, 25}, // upload.go: -0 -T - (HTTP/1.0 has no chunked encoding)
 	{fetch.ErrReadFile, 26},
 	{fetch.ErrTimeout, 28},
 	{fetch.ErrRange, 33},

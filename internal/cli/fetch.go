@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -127,7 +126,7 @@ func (a *app) transfer(ctx context.Context, b *batch, i int, mu *sync.Mutex, sto
 	o := b.o
 	raw := o.urls[i]
 	r := *b.req
-	r.URL = withScheme(raw)
+	r.URL = a.withGetQuery(withScheme(raw))
 	if o.tor.each && r.Dialer != nil {
 		r.Dialer = r.Dialer.WithFreshCircuit()
 	}
@@ -246,11 +245,8 @@ func (a *app) request(o *options) (*fetch.Request, error) {
 		user, pass, _ := strings.Cut(u, ":")
 		r.Auth = rawhttp.BasicAuth(user, pass)
 	}
-	if r.Body, err = a.body(q); err != nil {
+	if err := a.requestBody(r, o); err != nil {
 		return nil, err
-	}
-	if r.Body != nil {
-		r.ContentType = "application/x-www-form-urlencoded"
 	}
 	if r.Dialer, err = a.dialer(o); err != nil {
 		return nil, err
@@ -296,41 +292,6 @@ func (a *app) dialer(o *options) (*fetch.Dialer, error) {
 			hint: "fresh SOCKS credentials only matter to a proxy that isolates by them, such as Tor"}
 	}
 	return d, nil
-}
-
-// body returns the request body from -d, --data-raw and --data-binary
-// (joined with '&', as curl), or nil when none is given.
-func (a *app) body(q *requestOptions) ([]byte, error) {
-	var parts [][]byte
-	add := func(values []string, at, strip bool) error {
-		for _, v := range values {
-			b := []byte(v)
-			if at && strings.HasPrefix(v, "@") {
-				var err error
-				if b, err = a.readArgFile(v[1:], "data"); err != nil {
-					return err
-				}
-				if strip {
-					b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r"), nil), []byte("\n"), nil)
-				}
-			}
-			parts = append(parts, b)
-		}
-		return nil
-	}
-	if err := add(q.data, true, true); err != nil {
-		return nil, err
-	}
-	if err := add(q.dataRaw, false, false); err != nil {
-		return nil, err
-	}
-	if err := add(q.dataBinary, true, false); err != nil {
-		return nil, err
-	}
-	if parts == nil {
-		return nil, nil
-	}
-	return bytes.Join(parts, []byte("&")), nil
 }
 
 // readArgFile reads the file of an @FILE argument ("-" for standard input);

@@ -9,7 +9,7 @@ import (
 // flags returns sockfetch's options: curl's names and meanings, plus the Tor
 // and teaching-view options.
 func flags() []cli.Flag {
-	return []cli.Flag{
+	return withBodyFlags([]cli.Flag{
 		// Output.
 		&cli.StringSliceFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the body to `FILE` (one per URL, in order; - for stdout)"},
 		&cli.BoolFlag{Name: "remote-name", Aliases: []string{"O"}, Usage: "write the body to a file named like the URL's last path segment"},
@@ -27,9 +27,6 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "request", Aliases: []string{"X"}, Usage: "use `METHOD` instead of GET/POST/HEAD"},
 		&cli.BoolFlag{Name: "head", Aliases: []string{"I"}, Usage: "send HEAD and print the response head"},
 		&cli.StringSliceFlag{Name: "header", Aliases: []string{"H"}, Usage: "add `'NAME: VALUE'` to the request ('NAME:' removes a default, 'NAME;' sends it empty, @FILE reads one a line)"},
-		&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "POST `DATA` form-encoded (@file reads a file, dropping CR and LF)"},
-		&cli.StringSliceFlag{Name: "data-binary", Usage: "POST `DATA` exactly as given (@file reads a file as is)"},
-		&cli.StringSliceFlag{Name: "data-raw", Usage: "POST `DATA` like -d, without @file"},
 		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "HTTP Basic credentials `USER:PASSWORD`"},
 		&cli.StringFlag{Name: "user-agent", Aliases: []string{"A"}, Usage: "send User-Agent: `NAME` ('' sends none)"},
 		&cli.StringFlag{Name: "referer", Aliases: []string{"e"}, Usage: "send Referer: `URL` (URL;auto or ;auto: on each redirect, the previous URL)"},
@@ -85,7 +82,7 @@ func flags() []cli.Flag {
 		&cli.BoolFlag{Name: "parallel-immediate", Usage: "accepted as curl's: with HTTP/1.1 every parallel transfer connects at once"},
 
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
-	}
+	})
 }
 
 // urfave/cli v2 computes a flag's names with a regular expression on every

@@ -45,19 +45,17 @@ type outputOptions struct {
 
 // requestOptions are what the request says.
 type requestOptions struct {
-	method     string   // -X; "" for GET, POST or HEAD as the other options imply
-	head       bool     // -I
-	headers    []string // -H, each as given ("Name: value", or "Name:" to remove a default)
-	data       []string // -d, "@file" not yet read
-	dataRaw    []string // --data-raw
-	dataBinary []string // --data-binary, "@file" not yet read
-	user       string   // -u USER:PASSWORD
-	userAgent  *string  // -A; nil when not given ("" sends none)
-	referer    string   // -e
-	compressed bool     // --compressed
-	raw        bool     // --raw
-	http10     bool     // -0
-	pathAsIs   bool     // --path-as-is
+	method     string      // -X; "" for GET, POST or HEAD as the other options imply
+	head       bool        // -I
+	headers    []string    // -H, each as given ("Name: value", or "Name:" to remove a default)
+	body       bodyOptions // -d, --data-*, --json, -F, -G, -T (body.go)
+	user       string      // -u USER:PASSWORD
+	userAgent  *string     // -A; nil when not given ("" sends none)
+	referer    string      // -e
+	compressed bool        // --compressed
+	raw        bool        // --raw
+	http10     bool        // -0
+	pathAsIs   bool        // --path-as-is
 }
 
 // limitOptions bound the transfer.
@@ -120,9 +118,7 @@ func readOptions(c *cli.Context) (options, error) {
 			method:     c.String("request"),
 			head:       c.Bool("head"),
 			headers:    c.StringSlice("header"),
-			data:       c.StringSlice("data"),
-			dataRaw:    c.StringSlice("data-raw"),
-			dataBinary: c.StringSlice("data-binary"),
+			body:       readBodyOptions(c),
 			user:       c.String("user"),
 			userAgent:  stringIfSet(c, "user-agent"),
 			referer:    c.String("referer"),

@@ -84,8 +84,8 @@ func readRetryOptions(c *cli.Context, o *options) error {
 			return err
 		}
 	}
-	if (ro.current || ro.from > 0 || ro.rng != "") && (len(o.request.data) > 0 || len(o.request.dataRaw) > 0 || len(o.request.dataBinary) > 0) {
-		return &usageError{msg: "-C and -r cannot be used with -d",
+	if (ro.current || ro.from > 0 || ro.rng != "") && (len(o.request.body.args) > 0 || o.request.body.upload != "") {
+		return &usageError{msg: "-C and -r cannot be used with -d, -F or -T",
 			hint: "a range is asked for with GET: -C resumes a download, -r fetches part of one"}
 	}
 	return nil

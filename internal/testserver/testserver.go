@@ -11,6 +11,7 @@ package testserver
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -55,6 +56,14 @@ type Reply struct {
 	// KeepAlive reads the next request on the same connection after Raw
 	// (a persistent connection, RFC 9112 §9.3) instead of closing it.
 	KeepAlive bool
+	// Continue answers a request head with Expect: 100-continue with
+	// "HTTP/1.1 100 Continue" before the body is read.
+	Continue bool
+
+	// BeforeBody answers with Raw as soon as the head is read, without
+	// reading the body (a server refusing an upload); the body the client
+	// sends after all is then read and recorded.
+	BeforeBody bool
 
 	// Handle, when set, takes over the connection after the request was
 	// read; the fields above are ignored.
@@ -64,7 +73,7 @@ type Reply struct {
 // Request is a request as the server read it.
 type Request struct {
 	Head   []byte // request line to the empty line, as received
-	Body   []byte // Content-Length bytes after the head
+	Body   []byte // Content-Length bytes after the head, or a chunked body's bytes as sent (framing kept)
 	Method string
 	Target string
 	Conn   int // the connection it came on: 1 for the first accepted
@@ -208,15 +217,11 @@ func (s *Server) handle(c net.Conn, n int) {
 // answer reads one request on c (the n-th accepted) and answers it; it
 // reports whether the connection carries another.
 func (s *Server) answer(c net.Conn, br *bufio.Reader, n int) bool {
-	req, err := readRequest(br)
+	req, err := readHead(br)
 	if err != nil {
 		return false
 	}
 	req.Conn = n
-	s.mu.Lock()
-	s.requests = append(s.requests, req)
-	s.mu.Unlock()
-
 	path, _, _ := strings.Cut(req.Target, "?")
 	r, ok := s.routes[path]
 	if !ok {
@@ -225,6 +230,27 @@ func (s *Server) answer(c net.Conn, br *bufio.Reader, n int) bool {
 	if !ok {
 		r = Reply{Raw: []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")}
 	}
+	record := func() {
+		s.mu.Lock()
+		s.requests = append(s.requests, req)
+		s.mu.Unlock()
+	}
+	if e, _ := req.Header("Expect"); r.Continue && strings.EqualFold(e, "100-continue") {
+		if _, err := c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n")); err != nil {
+			return false
+		}
+	}
+	if r.BeforeBody {
+		c.Write(r.Raw)
+		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		readBody(br, req)
+		record()
+		return false
+	}
+	if err := readBody(br, req); err != nil {
+		return false
+	}
+	record()
 	if r.Handle != nil {
 		r.Handle(c, req)
 		return false
@@ -291,8 +317,8 @@ func (s *Server) waitClient(c net.Conn) {
 	}
 }
 
-// readRequest reads a request head and its Content-Length body.
-func readRequest(br *bufio.Reader) (*Request, error) {
+// readHead reads a request head.
+func readHead(br *bufio.Reader) (*Request, error) {
 	var head []byte
 	for {
 		line, err := br.ReadSlice('\n')
@@ -313,16 +339,48 @@ func readRequest(br *bufio.Reader) (*Request, error) {
 	if len(parts) >= 2 {
 		req.Method, req.Target = parts[0], parts[1]
 	}
+	return req, nil
+}
+
+// readBody reads the body of req: Content-Length bytes (under 64 MiB), or
+// a chunked body to its last chunk and empty trailer section, framing
+// kept.
+func readBody(br *bufio.Reader, req *Request) error {
+	if te, _ := req.Header("Transfer-Encoding"); strings.EqualFold(te, "chunked") {
+		for {
+			line, err := br.ReadString('\n')
+			req.Body = append(req.Body, line...)
+			if err != nil {
+				return err
+			}
+			size, err := strconv.ParseInt(strings.TrimSpace(line), 16, 64)
+			if err != nil || size < 0 || size > 64<<20 {
+				return errors.New("testserver: bad chunk size")
+			}
+			if size == 0 {
+				end, err := br.ReadString('\n')
+				req.Body = append(req.Body, end...)
+				return err
+			}
+			chunk := make([]byte, size+2)
+			if _, err := io.ReadFull(br, chunk); err != nil {
+				return err
+			}
+			req.Body = append(req.Body, chunk...)
+		}
+	}
 	if v, ok := req.Header("Content-Length"); ok {
 		n, err := strconv.Atoi(v)
 		if err == nil && n > 0 && n < 64<<20 {
 			req.Body = make([]byte, n)
-			if _, err := io.ReadFull(br, req.Body); err != nil {
-				return nil, err
+			got, err := io.ReadFull(br, req.Body)
+			req.Body = req.Body[:got]
+			if err != nil {
+				return err
 			}
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // Fixture returns the bytes of one of this package's wire fixtures

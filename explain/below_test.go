@@ -398,3 +398,25 @@ func TestExplainTLS12Records(t *testing.T) {
 		"→ record change_cipher_spec", "From here on, every payload is encrypted.", "→ record handshake, encrypted",
 		"← record change_cipher_spec", "← record handshake, encrypted", "version       TLS 1.2")
 }
+
+// TestExplainHelloRetry: a server that takes only P-256 asks for another
+// key share (HelloRetryRequest); the second ClientHello is shown in the
+// clear, and encryption starts after the real ServerHello.
+func TestExplainHelloRetry(t *testing.T) {
+	caFile, cfg := testTLSNames(t, "localhost")
+	cfg.CurvePreferences = []tls.CurveID{tls.CurveP256}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveOn(t, ln, func(string) string { return routes("GET / ") })
+	req := fetch.Request{URL: "https://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/", CACert: caFile, Dialer: &fetch.Dialer{Network: "tcp4"}}
+	var out bytes.Buffer
+	v := New(&out, Options{Mask: true})
+	if body, err := fetchWith(t, req, v.Observe); err != nil || string(body) != "hello\n" {
+		t.Fatalf("body %q, error %v", body, err)
+	}
+	v.Finish()
+	assertOrder(t, out.String(), "→ record handshake: ClientHello", "← record handshake: HelloRetryRequest",
+		"→ record handshake: ClientHello", "← record handshake: ServerHello", "TLS 1.3 chosen", "From here on (TLS 1.3")
+}

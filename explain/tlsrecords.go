@@ -72,6 +72,8 @@ func (v *View) tlsRecord(e fetchtrace.Event) {
 	switch {
 	case r.Hello != nil && r.Hello.Client:
 		what += ": ClientHello"
+	case r.Hello != nil && r.Hello.Retry:
+		what += ": HelloRetryRequest (the server wants another key share: a second ClientHello follows)"
 	case r.Hello != nil:
 		what += ": ServerHello"
 	case r.Encrypted:
@@ -105,6 +107,10 @@ func (v *View) hello(h *tlsrec.Hello) {
 		}
 		row("versions", versionNames(h.Versions)+" offered")
 		row("ciphers", v.suiteNames(h.CipherSuites)+" offered")
+		return
+	}
+	if h.Retry {
+		v.below.tlsVer = tls.VersionTLS13 // only TLS 1.3 has it; the real ServerHello follows
 		return
 	}
 	ver := h.Version

@@ -20,6 +20,7 @@ type tlsWatch struct {
 	onRecv     func(tlsrec.Record)
 
 	tls13           bool // the ServerHello chose TLS 1.3: every later record is encrypted
+	retry           bool // a HelloRetryRequest came: TLS 1.3, whose ServerHello follows
 	sentCCS, gotCCS bool // a change_cipher_spec went that way: under TLS 1.2 what follows is encrypted
 }
 
@@ -52,10 +53,21 @@ func (w *tlsWatch) record(r tlsrec.Record, send bool) {
 		} else {
 			w.gotCCS = true
 		}
-	case w.tls13, send && w.sentCCS, !send && w.gotCCS:
+	case w.tls13:
+		enc = true
+	case w.retry:
+		// TLS 1.3 (a HelloRetryRequest): change_cipher_spec is a no-op,
+		// encryption starts after the ServerHello.
+	case send && w.sentCCS, !send && w.gotCCS:
 		enc = true
 	}
-	if h := r.Hello; h != nil && !h.Client && slices.Contains(h.Versions, tls.VersionTLS13) {
+	switch h := r.Hello; {
+	case h != nil && h.Retry:
+		// The server asks for another ClientHello: both hellos again.
+		w.retry = true
+		w.send.ExpectHello()
+		w.recv.ExpectHello()
+	case h != nil && !h.Client && slices.Contains(h.Versions, tls.VersionTLS13):
 		w.tls13 = true
 	}
 	w.f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLSRecord, Record: &fetchtrace.TLSRecord{

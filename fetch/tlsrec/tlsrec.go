@@ -75,6 +75,7 @@ type Record struct {
 // Hello is the readable part of a ClientHello or ServerHello.
 type Hello struct {
 	Client       bool
+	Retry        bool     // a HelloRetryRequest: the server asks for another ClientHello (RFC 8446 §4.1.4)
 	Version      uint16   // legacy_version: 0x0303 in TLS 1.3, which says its version in SupportedVersions
 	SNI          string   // server_name's host_name (ClientHello)
 	ALPN         []string // offered (ClientHello) or chosen (a TLS 1.2 ServerHello)
@@ -94,11 +95,17 @@ type Scanner struct {
 	nhdr    int    // header bytes held
 	left    int    // payload bytes of the current record still to come
 	cur     Header // the current record's
-	keep    bool   // hold the payload: the first handshake record
+	keep    bool   // hold the payload: a handshake record that may start a hello
 	payload []byte
-	seenHS  bool // a handshake record was seen
+	hellos  int // handshake records read for a hello
+	more    int // hellos expected beyond the first (ExpectHello)
 	err     error
 }
+
+// ExpectHello lets the Scanner read one more hello than the first: after a
+// HelloRetryRequest (RFC 8446 §4.1.4) the client sends a second
+// ClientHello and the server a real ServerHello.
+func (s *Scanner) ExpectHello() { s.more++ }
 
 // Write feeds p, the next bytes of the stream, and calls fn for each
 // record whose last byte is in p, in order. After an ErrNotTLS record it
@@ -119,9 +126,9 @@ func (s *Scanner) Write(p []byte, fn func(Record)) {
 				return
 			}
 			s.left = s.cur.Length
-			s.keep = s.cur.Type == Handshake && !s.seenHS
-			if s.cur.Type == Handshake {
-				s.seenHS = true
+			s.keep = s.cur.Type == Handshake && s.hellos <= s.more
+			if s.keep {
+				s.hellos++
 			}
 			s.payload = s.payload[:0]
 		}
@@ -183,6 +190,11 @@ func (r *reader) vec(n int) reader {
 	return reader{b: r.bytes(r.uint(n)), ok: r.ok}
 }
 
+// helloRetryRandom is the random of a ServerHello that is a
+// HelloRetryRequest: SHA-256("HelloRetryRequest") (RFC 8446 §4.1.3).
+const helloRetryRandom = "\xcf\x21\xad\x74\xe5\x9a\x61\x11\xbe\x1d\x8c\x02\x1e\x65\xb8\x91" +
+	"\xc2\xa2\x11\x16\x7a\xbb\x8c\x5e\x07\x9e\x09\xe2\xc8\xa8\x33\x9c"
+
 // errHello is a handshake message that is no hello, or is cut short.
 var errHello = errors.New("tlsrec: not a whole ClientHello or ServerHello")
 
@@ -197,8 +209,9 @@ func ParseHello(b []byte) (*Hello, error) {
 	}
 	h := &Hello{Client: typ == TypeClientHello}
 	h.Version = uint16(body.uint(2))
-	body.bytes(32) // random
-	body.vec(1)    // legacy_session_id
+	random := body.bytes(32)
+	h.Retry = !h.Client && string(random) == helloRetryRandom
+	body.vec(1) // legacy_session_id
 	if h.Client {
 		suites := body.vec(2)
 		for len(suites.b) >= 2 {

@@ -67,6 +67,18 @@ func run(bin, curl string, pairs, nurls int) error {
 	}
 	sf := append([]string{abs, "-s", "--tor", "--tor-addr", n.SocksAddr}, urls...)
 	cu := append([]string{curl, "-s", "--socks5-hostname", n.SocksAddr}, urls...)
+	for _, argv := range [][]string{sf, cu} {
+		// -w %{num_connects} for each URL: 1 then 0s when the stream is reused.
+		c := append(slices.Clone(argv[:len(argv)-nurls]), "-w", "%{num_connects}")
+		for range nurls {
+			c = append(c, "-o", "/dev/null")
+		}
+		out, err := exec.CommandContext(ctx, c[0], append(c[1:], urls...)...).Output()
+		if err != nil {
+			return fmt.Errorf("%s: %v", filepath.Base(c[0]), err)
+		}
+		fmt.Printf("%s: connections per URL %s\n", filepath.Base(c[0]), out)
+	}
 	var ta, tb []time.Duration
 	for i := -1; i < pairs; i++ {
 		a, err := timeRun(ctx, sf)

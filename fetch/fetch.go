@@ -51,6 +51,8 @@ type Request struct {
 	Insecure bool   // skip certificate verification (-k)
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
 
+	Cookies CookieJar // decides each hop's Cookie field and takes each response's Set-Cookie fields (-b, -c); nil: none
+
 	Dialer  *Dialer                // how to connect; nil: directly
 	Pool    *Pool                  // connections kept for reuse across fetches; nil: this fetch's own, for its redirects
 	NoReuse bool                   // close every connection after its response (--no-keepalive)
@@ -341,6 +343,7 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 		return nil, 0, err
 	}
 	defer func() { f.endHop(hc, r, next, err) }()
+	f.takeCookies(u, r.Response)
 	return f.deliver(ctx, res, hc, r, u)
 }
 
@@ -666,6 +669,7 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 	if f.referer != "" {
 		q.Extra = append(q.Extra, rawhttp.Field{Name: "Referer", Value: f.referer})
 	}
+	q.Cookie = f.cookie(u)
 	if body != nil {
 		q.ContentType = ctype
 	}

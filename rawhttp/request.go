@@ -16,6 +16,7 @@ type Request struct {
 	Range       string   // Range value ("bytes=100-"), sent after Authorization (-r, -C); "" sends none
 	UserAgent   string   // default User-Agent; "" sends none
 	Extra       []Field  // further defaults, after Accept (Accept-Encoding, Referer)
+	Cookie      string   // the cookie engine's Cookie value, after Extra; sent even beside a user Cookie field, as curl sends both
 	Fields      []Field  // the user's fields in order, each sent as given (an empty Value as "Name:")
 	Remove      []string // names of defaults not to send (curl's -H 'Name:')
 	Body        []byte   // sent with Content-Length when non-nil
@@ -78,6 +79,9 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 		}
 		dst = appendField(dst, d)
 	}
+	if q.Cookie != "" {
+		dst = appendField(dst, Field{"Cookie", q.Cookie})
+	}
 	for _, f := range q.Fields {
 		if !equalFold(f.Name, "Host") {
 			dst = appendField(dst, f)
@@ -124,7 +128,7 @@ func (q *Request) Check() error {
 			return &HeaderError{Name: "request-target", Reason: "contains " + charName(c)}
 		}
 	}
-	for _, f := range [...]Field{{"Host", q.Host}, {"Authorization", q.Auth}, {"Range", q.Range}, {"User-Agent", q.UserAgent}, {"Content-Type", q.ContentType}} {
+	for _, f := range [...]Field{{"Host", q.Host}, {"Authorization", q.Auth}, {"Range", q.Range}, {"User-Agent", q.UserAgent}, {"Content-Type", q.ContentType}, {"Cookie", q.Cookie}} {
 		if err := checkValue(f.Name, f.Value); err != nil {
 			return err
 		}

@@ -64,6 +64,19 @@ func normalizeArgs(args []string, app *cli.App) []string {
 				out = append(out, "--"+newCircuitEach)
 				continue
 			}
+			if canon[name] == urlFlagName { // --url URL is an argument, in order with the others
+				switch {
+				case hasValue:
+					pos = append(pos, value)
+				case i+1 < len(args):
+					pos = append(pos, args[i+1])
+					i++
+				default:
+					out = append(out, a)
+					dangling = true
+				}
+				continue
+			}
 			if c, ok := canon[name]; ok {
 				a = "--" + c
 				if hasValue {

@@ -68,7 +68,12 @@ func Main(args []string, s *System) (code int) {
 		complete(s.stdout, ca, args[1:n-1], s.getenv(zshCompletionEnv) == "1")
 		return 0
 	}
-	err := ca.Run(normalizeArgs(args, ca))
+	args, err := a.expandConfigs(args, ca)
+	if err != nil {
+		a.fail(err)
+		return exitCode(err)
+	}
+	err = ca.Run(normalizeArgs(args, ca))
 	if err != nil {
 		a.fail(err)
 		return exitCode(err)
@@ -87,6 +92,9 @@ type app struct {
 	uploadName string // -T FILE's name, added to a URL ending in '/'; "" for none
 
 	outName string // the last URL's output file ("" or "-" for stdout), for -w's filename_effective
+
+	configWarnings []string    // what -K files' lines warn of, said unless -s (config.go)
+	save           saveOptions // -J, --output-dir, --create-dirs (savename.go)
 }
 
 // cliApp builds the urfave/cli app.

@@ -90,7 +90,7 @@ func TestComplete(t *testing.T) {
 		t.Errorf("zsh candidates %q, want %q", r.stdout, want)
 	}
 	r = sockfetchWith(t, runOpts{env: map[string]string{zshCompletionEnv: "1"}}, "--ou", completionFlag)
-	if want := "--output:write the body to FILE (one per URL, in order; - for stdout)\n"; r.stdout != want {
+	if want := "--output:write the body to FILE (one per URL, in order; - for stdout)\n--output-dir:write -o and -O files in DIR\n"; r.stdout != want {
 		t.Errorf("zsh candidates %q, want %q", r.stdout, want)
 	}
 }

@@ -47,6 +47,7 @@ const fetchCommandName = "fetch"
 func (a *app) fetchAction(c *cli.Context) error {
 	o, err := readOptions(c)
 	a.silent = o.output.silent && !o.output.showError
+	a.sayConfigWarnings(o.output.silent)
 	switch {
 	case o.version:
 		fmt.Fprint(a.stdout, versionText())
@@ -69,6 +70,11 @@ func (a *app) fetch(o *options) error {
 	}
 	req.Pool, req.NoReuse = fetch.NewPool(), o.network.noReuse // one pool for the run: URLs reuse connections
 	defer req.Pool.Close()
+	defer a.useCookies(&o.cookies, req)()
+	if err := o.save.check(o); err != nil {
+		return err
+	}
+	a.save = o.save
 	views, err := a.openViews(&o.views)
 	if err != nil {
 		return err
@@ -137,10 +143,7 @@ func (a *app) transfer(ctx context.Context, b *batch, i int, mu *sync.Mutex, sto
 		observe, finish = b.views.observer(story, mu)
 		r.Observe = observe
 	}
-	dest := ""
-	if i < len(o.output.files) {
-		dest = o.output.files[i]
-	}
+	dest := o.save.destFor(o.output.files, i)
 	res, err := a.fetchRetrying(ctx, o, &r, restart, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: b.headers})
 	finish()
 	if ctx.Err() != nil {
@@ -167,7 +170,8 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 	out.Body = a.stdout
 	a.outName = ""
 	var of *fetch.OutputFile
-	if dest == remoteNameMarker {
+	remote := dest == remoteNameMarker
+	if remote {
 		if _, err := url.Parse(r.URL); err != nil {
 			// Malformed: fetch says so (exit 3) before it connects, as
 			// curl checks the URL before -O's name.
@@ -176,10 +180,19 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 			return &fetch.Result{URL: r.URL}, nil, err
 		}
 	}
+	dest, err := a.save.place(dest)
+	if err != nil {
+		return &fetch.Result{URL: r.URL}, nil, err
+	}
 	a.outName = dest
+	if remote && dest != "" && a.save.headerName {
+		// -J: the name is known only from the head; the file is
+		// settled there (fetchHeaderNamed), so nothing is returned open.
+		res, err := a.fetchHeaderNamed(ctx, r, dest, out)
+		return res, nil, err
+	}
 	r.ResumeFrom, r.Range = ro.offset(dest), ro.rng
 	if dest != "" && dest != "-" {
-		var err error
 		if of, err = openAttempt(dest, r.ResumeFrom); err != nil {
 			return &fetch.Result{URL: r.URL}, nil, err
 		}

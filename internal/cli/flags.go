@@ -81,6 +81,17 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "parallel-max", Usage: "with -Z, at most `N` transfers at once (default 50, at most 300)"},
 		&cli.BoolFlag{Name: "parallel-immediate", Usage: "accepted as curl's: with HTTP/1.1 every parallel transfer connects at once"},
 
+		// Config files, cookies and saved names (config.go, cookies.go, savename.go).
+		&cli.StringSliceFlag{Name: "config", Aliases: []string{"K"}, Usage: "read options from `FILE` in curl's config syntax (- for stdin; never a .curlrc)"},
+		&cli.StringSliceFlag{Name: "cookie", Aliases: []string{"b"}, Usage: "send `'NAME=VALUE; ...'`, or read cookies from FILE (Netscape format or Set-Cookie lines) and keep those set across redirects and URLs"},
+		&cli.StringFlag{Name: "cookie-jar", Aliases: []string{"c"}, Usage: "write every cookie to `FILE` at the end, in curl's Netscape format (- for stdout)"},
+		&cli.BoolFlag{Name: "junk-session-cookies", Aliases: []string{"j"}, Usage: "leave out the session cookies of -b FILE"},
+		&cli.BoolFlag{Name: "remote-header-name", Aliases: []string{"J"}, Usage: "with -O, save under the name Content-Disposition gives (its last path element; never over an existing file)"},
+		&cli.BoolFlag{Name: "remote-name-all", Usage: "-O for every URL that has no -o"},
+		&cli.StringFlag{Name: "output-dir", Usage: "write -o and -O files in `DIR`"},
+		&cli.BoolFlag{Name: "create-dirs", Usage: "create the missing folders of -o, -O and --output-dir names"},
+		&cli.StringSliceFlag{Name: "url", Usage: "fetch `URL` (as an argument; for configs: url = URL)"},
+
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 	})
 }

@@ -29,6 +29,8 @@ type options struct {
 	retry    retryOptions    // --retry and its options (retry.go)
 	resume   resumeOptions   // -C and -r (retry.go)
 	parallel parallelOptions // -Z and its options (parallel.go)
+	cookies  cookieOptions   // -b, -c, -j (cookies.go)
+	save     saveOptions     // -J, --remote-name-all, --output-dir, --create-dirs (savename.go)
 }
 
 // outputOptions say where the response goes and what is said about it.
@@ -153,6 +155,8 @@ func readOptions(c *cli.Context) (options, error) {
 			noColor:    c.Bool("no-color"),
 		},
 	}
+	o.cookies = readCookieOptions(c)
+	o.save = readSaveOptions(c)
 	if c.Bool("remote-name") && !slices.Contains(o.output.files, remoteNameMarker) {
 		o.output.files = append(o.output.files, remoteNameMarker) // -O given to an app not built by normalizeArgs
 	}

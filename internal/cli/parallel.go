@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/urfave/cli/v2"
+
+	"sockfetch/fetch"
 )
 
 // Parallel transfers (-Z) run every URL of the command line at once, at
@@ -81,12 +84,18 @@ func (a *app) fetchParallel(ctx context.Context, b *batch) error {
 		story  = newTurns(n, errs, explainsAll(o, n))    // --explain, in order
 		slots  = make(chan struct{}, o.parallel.max)     // transfers running
 		done   sync.WaitGroup                            // transfers started
-		codeMu sync.Mutex                                // a.code
+		codeMu sync.Mutex                                // last
 	)
+	if b.req.Cookies != nil { // one jar, written by transfers at once
+		rq := *b.req
+		rq.Cookies = &lockedJar{jar: b.req.Cookies}
+		b.req = &rq
+	}
+	last := 0 // the status of the last transfer to fail
 	b.ended = func(code int) {
 		if code != 0 {
 			codeMu.Lock()
-			a.code = code
+			last = code
 			codeMu.Unlock()
 		}
 	}
@@ -119,6 +128,7 @@ func (a *app) fetchParallel(ctx context.Context, b *batch) error {
 		}()
 	}
 	done.Wait()
+	a.code = last
 	if ctx.Err() != nil {
 		a.code = exitCode(errInterrupted)
 		a.fail(errInterrupted)
@@ -149,6 +159,25 @@ func explainsAll(o *options, n int) []bool {
 		all[i] = o.views.explain
 	}
 	return all
+}
+
+// lockedJar makes a cookie jar's calls one at a time among parallel
+// transfers: the jar of -b and -c is the run's, shared by all.
+type lockedJar struct {
+	mu  sync.Mutex
+	jar fetch.CookieJar
+}
+
+func (l *lockedJar) Cookie(u *url.URL) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.jar.Cookie(u)
+}
+
+func (l *lockedJar) SetCookies(u *url.URL, values []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.jar.SetCookies(u, values)
 }
 
 // lockedWriter makes each Write to w whole among goroutines that share mu.

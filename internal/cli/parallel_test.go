@@ -74,6 +74,8 @@ func TestParallelOverlaps(t *testing.T) {
 		args = append(args, "http://"+s.Addr+fmt.Sprintf("/%d", i), "-o", filepath.Join(dir, fmt.Sprint(i)))
 	}
 	sockfetch(t, args...).want(t, 0, "")
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	for i := range 4 {
 		got, err := os.ReadFile(filepath.Join(dir, fmt.Sprint(i)))
 		if err != nil || string(got) != strings.Repeat(fmt.Sprint(i), 1000+i) {
@@ -103,6 +105,8 @@ func TestParallelMax(t *testing.T) {
 	s := testserver.Start(t, map[string]testserver.Reply{"/": slow})
 	u := "http://" + s.Addr + "/"
 	sockfetch(t, "-Z", "--parallel-max", "2", u, u, u, u, u).want(t, 0, "okokokokok")
+	mu.Lock()
+	defer mu.Unlock()
 	if most != 2 {
 		t.Errorf("at most %d transfers at once, want 2", most)
 	}
@@ -211,6 +215,32 @@ func TestNewCircuitEach(t *testing.T) {
 		}
 		if len(users) != tt.users {
 			t.Errorf("%v: %d distinct SOCKS usernames, want %d", tt.args, len(users), tt.users)
+		}
+	}
+}
+
+// TestParallelCookies: parallel transfers share the run's jar: every
+// cookie set by one of them is in the -c file (run with -race to see the
+// jar kept whole).
+func TestParallelCookies(t *testing.T) {
+	routes := map[string]testserver.Reply{}
+	for i := range 8 {
+		routes[fmt.Sprintf("/%d", i)] = testserver.Reply{Raw: []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nSet-Cookie: c%d=v%d\r\nContent-Length: 0\r\n\r\n", i, i))}
+	}
+	s := testserver.Start(t, routes)
+	jar := filepath.Join(t.TempDir(), "jar")
+	args := []string{"-Z", "-c", jar}
+	for i := range 8 {
+		args = append(args, fmt.Sprintf("%s/%d", s.URL, i))
+	}
+	sockfetch(t, args...).want(t, 0, "")
+	b, err := os.ReadFile(jar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 {
+		if !strings.Contains(string(b), fmt.Sprintf("\tc%d\tv%d\n", i, i)) {
+			t.Errorf("jar lacks c%d:\n%s", i, b)
 		}
 	}
 }

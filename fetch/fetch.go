@@ -131,6 +131,8 @@ type fetcher struct {
 	referer string         // the Referer of the current hop
 	upload  *Upload        // the current hop's streamed body; nil for none
 	expect  bool           // with upload: Expect: 100-continue
+	held    bool           // a final status came instead of the 100: the body was not sent
+	again   bool           // the hop's 417 answered Expect: the request goes again without it
 	head    []byte         // the head being parsed, from the parser's events, when observing
 	bodyEnd *rawhttp.Event // the parser's end of the body, for fetch's EvBodyEnd to carry
 }
@@ -224,7 +226,9 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 		if err != nil || next == nil {
 			return err
 		}
-		if f.req.AutoReferer {
+		// curl counts the request sent again after a 417 as a redirect
+		// (%{num_redirects}, --max-redirs), -L or not.
+		if f.req.AutoReferer && !f.again {
 			f.referer = refererOf(u)
 		}
 		if f.req.MaxRedirects >= 0 && res.Redirects >= f.req.MaxRedirects {
@@ -233,6 +237,7 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 		}
 		res.Redirects++
 		res.Redirect = time.Since(f.start)
+		f.again = false
 		switch {
 		case status == 303 && method != "HEAD",
 			(status == 301 || status == 302) && method == "POST":
@@ -535,6 +540,16 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 	if f.req.Fail && status >= 400 {
 		return nil, status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", status)
 	}
+	if status == 417 && f.held && f.expect && !closesConn(r.Response) {
+		// curl 7.88: "Got 417 while waiting for a 100", and the same
+		// request goes again without Expect (its body ignored), unless
+		// the 417 closes the connection.
+		f.expect, f.again = false, true
+		if f.obs != nil {
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "got 417 while waiting for a 100: sending the request again without Expect"})
+		}
+		return u, status, nil
+	}
 	var err error
 	if f.req.Raw && r.Framing.Kind == rawhttp.Chunked {
 		res.BodySize, err = f.rawChunked(ctx, r.rd, r.Response, r.tee)
@@ -542,6 +557,23 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 		res.BodySize, err = f.body(ctx, hc.conn, hc.isTLS, r.br, r.rd, r.Response)
 	}
 	return nil, status, err
+}
+
+// closesConn reports whether a response says its connection ends after
+// it: Connection: close, or HTTP/1.0 without keep-alive.
+func closesConn(r *rawhttp.Response) bool {
+	keep := r.Major == 1 && r.Minor >= 1
+	for _, v := range r.Values("Connection") {
+		for _, t := range strings.Split(v, ",") {
+			switch t = strings.TrimSpace(t); {
+			case strings.EqualFold(t, "close"):
+				return true
+			case strings.EqualFold(t, "keep-alive"):
+				keep = true
+			}
+		}
+	}
+	return !keep
 }
 
 // observeHTTP hands the parser's events on as EvHTTP, but for two: the

@@ -48,12 +48,14 @@ func (f *fetcher) streamFields(q *rawhttp.Request, ctype string) {
 // 100 came or after expectWait without an answer; a final status instead
 // means the server does not want the body, which is then not sent.
 func (f *fetcher) sendUpload(ctx context.Context, res *Result, hc *hopConn) error {
+	f.held = false
 	if f.upload == nil || f.upload.Size == 0 {
 		return nil
 	}
 	if f.expect && !f.req.HTTP10 && !f.hasUserExpectRemoved() {
 		send, err := f.awaitContinue(ctx, hc)
 		if err != nil || !send {
+			f.held = err == nil
 			return err
 		}
 	}
@@ -96,7 +98,18 @@ func equalFold(a, b string) bool { return len(a) == len(b) && bytes.EqualFold([]
 func (f *fetcher) awaitContinue(ctx context.Context, hc *hopConn) (bool, error) {
 	buf := make([]byte, 4096)
 	hc.stream.SetReadDeadline(time.Now().Add(expectWait))
-	n, err := hc.stream.Read(buf)
+	// Read until the status code is in: a server may write its status
+	// line in pieces.
+	n := 0
+	var err error
+	for n < len("HTTP/1.1 100") && bytes.IndexByte(buf[:n], '\n') < 0 {
+		var m int
+		m, err = hc.stream.Read(buf[n:])
+		n += m
+		if err != nil {
+			break
+		}
+	}
 	hc.stream.SetReadDeadline(time.Time{})
 	if ctx.Err() != nil {
 		return false, f.netError(ctx, ErrRecv, ctx.Err(), "failed waiting for 100 Continue")
@@ -104,6 +117,10 @@ func (f *fetcher) awaitContinue(ctx context.Context, hc *hopConn) (bool, error) 
 	if n > 0 {
 		hc.stream = &prefixConn{Conn: hc.stream, pre: buf[:n]}
 		interim := bytes.HasPrefix(buf[:n], []byte("HTTP/1.")) && n > 9 && buf[9] == '1'
+		var ne net.Error
+		if !interim && n < len("HTTP/1.1 100") && errors.As(err, &ne) && ne.Timeout() {
+			return true, nil // a part of a status line, then silence: sent anyway, as after silence
+		}
 		return interim, nil
 	}
 	var ne net.Error

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"sockfetch/internal/testenv"
 	"sockfetch/internal/testserver"
 )
 
@@ -75,6 +76,9 @@ func runBodyCase(t *testing.T, tt bodyCase, run func(args []string, stdin string
 func checkBodyCases(t *testing.T, cases []bodyCase) {
 	t.Helper()
 	withCurl := curlBinary(t)
+	if !withCurl && testenv.RequireAll() {
+		t.Fatal("curl 7.88 is not installed: the requests cannot be compared with curl's")
+	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			reqs, r := runBodyCase(t, tt, func(args []string, stdin string) result {

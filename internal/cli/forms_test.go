@@ -84,9 +84,9 @@ func TestExpectWait(t *testing.T) {
 		t.Errorf("requests %+v, want the body after the wait", reqs)
 	}
 
-	refuse := testserver.Start(t, map[string]testserver.Reply{"": {Raw: []byte("HTTP/1.1 417 Expectation Failed\r\nContent-Length: 4\r\n\r\nno!\n"), BeforeBody: true}})
+	refuse := testserver.Start(t, map[string]testserver.Reply{"": {Raw: []byte("HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\n\r\nno!\n"), BeforeBody: true}})
 	r = sockfetch(t, "-w", "%{http_code} %{size_upload}", "-T", file, refuse.URL+"/")
-	r.want(t, 0, "no!\n417 0")
+	r.want(t, 0, "no!\n401 0")
 	// The server records the request once sockfetch closed the connection.
 	deadline := time.Now().Add(3 * time.Second)
 	for len(refuse.Requests()) == 0 && time.Now().Before(deadline) {

@@ -65,6 +65,11 @@ type Reply struct {
 	// sends after all is then read and recorded.
 	BeforeBody bool
 
+	// ExpectFailed, when set, answers a request head with Expect:
+	// 100-continue with these bytes (a 417) before its body, as BeforeBody;
+	// a request without Expect gets Raw as usual.
+	ExpectFailed []byte
+
 	// Handle, when set, takes over the connection after the request was
 	// read; the fields above are ignored.
 	Handle func(c net.Conn, req *Request)
@@ -239,6 +244,9 @@ func (s *Server) answer(c net.Conn, br *bufio.Reader, n int) bool {
 		if _, err := c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n")); err != nil {
 			return false
 		}
+	}
+	if e, _ := req.Header("Expect"); r.ExpectFailed != nil && strings.EqualFold(e, "100-continue") {
+		r = Reply{Raw: r.ExpectFailed, BeforeBody: true}
 	}
 	if r.BeforeBody {
 		c.Write(r.Raw)

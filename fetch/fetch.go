@@ -53,10 +53,11 @@ type Request struct {
 
 	Cookies CookieJar // decides each hop's Cookie field and takes each response's Set-Cookie fields (-b, -c); nil: none
 
-	Dialer  *Dialer                // how to connect; nil: directly
-	Pool    *Pool                  // connections kept for reuse across fetches; nil: this fetch's own, for its redirects
-	NoReuse bool                   // close every connection after its response (--no-keepalive)
-	Observe func(fetchtrace.Event) // receives every step; nil: nothing is recorded
+	Dialer     *Dialer                // how to connect; nil: directly
+	Pool       *Pool                  // connections kept for reuse across fetches; nil: this fetch's own, for its redirects
+	NoReuse    bool                   // close every connection after its response (--no-keepalive)
+	ReadBuffer int                    // the read buffer of a plain connection, when not 0 (256 KiB; many transfers at once want less)
+	Observe    func(fetchtrace.Event) // receives every step; nil: nothing is recorded
 }
 
 // Output says where the response goes.
@@ -481,8 +482,11 @@ func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn
 		src = r.tee
 	}
 	size := plainBufSize
+	if f.req.ReadBuffer > 0 {
+		size = f.req.ReadBuffer
+	}
 	if hc.isTLS {
-		size = tlsBufSize
+		size = min(size, tlsBufSize)
 	}
 	r.br = hc.reader(src, size)
 	r.rd = rawhttp.NewReader(r.br)

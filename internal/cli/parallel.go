@@ -33,6 +33,12 @@ import (
 // transfers share, as they share Tor's circuit without it.
 const newCircuitEach = "new-circuit-each"
 
+// parallelReadBuffer is each parallel transfer's read buffer: 16 KiB, as
+// curl's, instead of the 256 KiB a lone transfer reads a chunked body
+// with (fetch.Request.ReadBuffer). Fifty transfers at once would hold 12.5
+// MiB of buffers; a body that splices never reads through it anyway.
+const parallelReadBuffer = 16 << 10
+
 const (
 	defaultParallelMax = 50  // --parallel-max when not given, or given below 1: curl's
 	maxParallelMax     = 300 // curl's ceiling on --parallel-max
@@ -86,11 +92,12 @@ func (a *app) fetchParallel(ctx context.Context, b *batch) error {
 		done   sync.WaitGroup                            // transfers started
 		codeMu sync.Mutex                                // last
 	)
-	if b.req.Cookies != nil { // one jar, written by transfers at once
-		rq := *b.req
-		rq.Cookies = &lockedJar{jar: b.req.Cookies}
-		b.req = &rq
+	rq := *b.req
+	rq.ReadBuffer = parallelReadBuffer
+	if rq.Cookies != nil { // one jar, written by transfers at once
+		rq.Cookies = &lockedJar{jar: rq.Cookies}
 	}
+	b.req = &rq
 	last := 0 // the status of the last transfer to fail
 	b.ended = func(code int) {
 		if code != 0 {

@@ -35,6 +35,7 @@ type Trace struct {
 	socks   int    // SOCKS records written in this hop
 	tried   bool   // a "Trying" line was written for this connection
 	addr    net.IP // the first address resolved here, which socks5:// sends
+	tlsVer  uint16 // the TLS version of the hellos, for curl's Info lines
 	heads   heldHeads
 }
 
@@ -81,6 +82,10 @@ func (t *Trace) Observe(e fetchtrace.Event) {
 		}
 	case fetchtrace.EvTLS:
 		t.tls(e.TLS)
+	case fetchtrace.EvTLSRecord:
+		t.tlsRecord(e.Record)
+	case fetchtrace.EvDNS:
+		t.dnsMsg(e.DNS)
 	case fetchtrace.EvRequest:
 		head := e.Bytes
 		if e.Size > 0 && e.Size <= int64(len(head)) {
@@ -102,9 +107,13 @@ func (t *Trace) Observe(e fetchtrace.Event) {
 		}
 	case fetchtrace.EvRedirect:
 		t.info(fmt.Sprintf("Issue another request to this URL: '%s'", e.URL))
-	case fetchtrace.EvDone:
-		if e.Err == nil {
-			t.info("Closing connection 0")
+	case fetchtrace.EvReuse:
+		t.info(fmt.Sprintf("Re-using existing connection #%d with host %s", e.Conn, e.Host))
+	case fetchtrace.EvConnEnd:
+		if e.Kept {
+			t.info(fmt.Sprintf("Connection #%d to host %s left intact", e.Conn, e.Host))
+		} else {
+			t.info(fmt.Sprintf("Closing connection %d", e.Conn))
 		}
 	}
 	if e.Err != nil {
@@ -182,7 +191,7 @@ func (t *Trace) connect(e fetchtrace.Event) {
 	ip, port, err := net.SplitHostPort(e.Peer.String())
 	if err != nil {
 		// A unix socket (Tor's SocksPort can be one): no port.
-		t.info(fmt.Sprintf("Connected to %s (%s) (#0)", e.Role, e.Peer.String()))
+		t.info(fmt.Sprintf("Connected to %s (%s) (#%d)", e.Role, e.Peer.String(), e.Conn))
 		return
 	}
 	name := t.host
@@ -195,7 +204,7 @@ func (t *Trace) connect(e fetchtrace.Event) {
 		t.info(fmt.Sprintf("  Trying %s...", net.JoinHostPort(ip, port)))
 	}
 	t.tried = false
-	t.info(fmt.Sprintf("Connected to %s (%s) port %s (#0)", name, ip, port))
+	t.info(fmt.Sprintf("Connected to %s (%s) port %s (#%d)", name, ip, port, e.Conn))
 }
 
 func (t *Trace) tls(cs *tls.ConnectionState) {

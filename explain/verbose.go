@@ -95,6 +95,15 @@ func (v *Verbose) Observe(e fetchtrace.Event) {
 		v.info("%s", bodyEndText(e))
 	case fetchtrace.EvRedirect:
 		v.info("following the redirect to %s", e.URL)
+	case fetchtrace.EvReuse:
+		v.info("Re-using existing connection #%d with host %s", e.Conn, e.Host)
+	case fetchtrace.EvConnEnd:
+		switch {
+		case e.Kept:
+			v.info("Connection #%d to host %s left intact", e.Conn, e.Host)
+		case e.Info != "":
+			v.info("Closing connection #%d, not reusing it: %s", e.Conn, e.Info)
+		}
 	}
 }
 

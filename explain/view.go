@@ -40,6 +40,7 @@ type View struct {
 
 	socks socksDecoder
 	resp  *respView
+	below below // the layers under HTTP: TLS records, DNS messages
 
 	reqHead, reqBody int64
 	bodyDone         bool // fetch's EvBodyEnd was written
@@ -78,6 +79,7 @@ func (v *View) newHop() {
 	v.sec, v.cur = 0, ""
 	v.resolved, v.isTLS = false, false
 	v.socks.reset(v.p.m)
+	v.below = below{live: v.below.live, lookedUp: v.below.lookedUp}
 	v.resp = &respView{p: v.p}
 	v.reqHead, v.reqBody = 0, 0
 	v.bodyDone = false
@@ -121,9 +123,19 @@ func (v *View) Observe(e fetchtrace.Event) {
 		v.bodyEnd(e)
 	case fetchtrace.EvRedirect:
 		v.redirect(e)
+	case fetchtrace.EvReuse:
+		v.reuse(e)
+	case fetchtrace.EvConnEnd:
+		v.connEnd(e)
 	case fetchtrace.EvDial:
 		v.tcpSection(e.At)
 		v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean("trying "+e.Dialled())))
+	case fetchtrace.EvTCPInfo:
+		v.tcpInfo(e)
+	case fetchtrace.EvTLSRecord:
+		v.tlsRecord(e)
+	case fetchtrace.EvDNS:
+		v.dnsMsg(e)
 	case fetchtrace.EvInfo:
 		if e.Info != "" {
 			v.p.para(3, 5, stGloss, "· "+v.p.m.text(clean(e.Info)))
@@ -219,6 +231,7 @@ func (v *View) resolve(e fetchtrace.Event) {
 		v.p.linef(3, "nothing to resolve: %s is already an IP address", v.p.m.ip(ip))
 		return
 	}
+	v.below.lookedUp = true
 	v.p.intro("dns", 3, "Computers reach each other by number (an IP address), not by name. "+
 		"DNS, the internet's phone book, turns the name into addresses.")
 	if e.Err != nil {
@@ -373,10 +386,16 @@ func (v *View) socksDone(e fetchtrace.Event) {
 	v.p.gloss(3, "From here on, the bytes we send reach "+target+" through the proxy, which only passes them along.")
 }
 
-func (v *View) tlsState(e fetchtrace.Event) {
+// tlsSection opens the TLS section with its explanation.
+func (v *View) tlsSection(at time.Duration) {
 	v.isTLS = true
-	v.section("tls", "TLS: encryption and the server's identity", e.At)
+	v.section("tls", "TLS: encryption and the server's identity", at)
 	v.p.intro("tls", 3, "TLS encrypts everything that follows and checks, with a certificate, that the server really is "+v.host()+".")
+}
+
+func (v *View) tlsState(e fetchtrace.Event) {
+	v.below.tlsDone = true
+	v.tlsSection(e.At)
 	cs := e.TLS
 	if cs == nil {
 		return
@@ -411,7 +430,7 @@ func (v *View) tlsState(e fetchtrace.Event) {
 	case e.Err != nil:
 		// written by fail
 	case len(cs.VerifiedChains) > 0:
-		row("verified", "yes: an authority this machine trusts vouches for it, and it is made out to "+v.host())
+		row("verified", "yes: "+v.trustRoot(e.CAFile)+" vouches for it, and it is made out to "+v.host())
 	default:
 		v.p.kv(3, 13, stWarn, "verified", "NO (--insecure): anyone in between could pretend to be this server")
 	}
@@ -509,6 +528,7 @@ func (v *View) bodyEnd(e fetchtrace.Event) {
 	v.bodyDone = true
 	v.resp.bodyBytes = e.Size
 	v.p.para(3, 5, stGood, "end of body: "+v.p.m.text(how))
+	v.decoded(e)
 }
 
 func (v *View) redirect(e fetchtrace.Event) {
@@ -542,6 +562,7 @@ func (v *View) fail(e fetchtrace.Event) {
 		} else {
 			v.p.para(3, 5, stBad, "✗ "+v.p.m.text(clean(err.Error())))
 			if e.Kind == fetchtrace.EvTLS {
+				v.certNames(e)
 				v.p.gloss(5, "The TLS handshake failed, so not a single byte of HTTP was sent: "+
 					"sockfetch will not talk to a server whose identity it cannot check (unless told --insecure).")
 			}
@@ -604,6 +625,11 @@ func (v *View) totals() {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-9s", name)
 		for i, n := range vals {
+			if v.maskTLSBytes() && (i == 0 || cols[i] == "TLS") {
+				// A handshake's size changes from run to run (signatures).
+				fmt.Fprintf(&b, " %*s", max(8, len(cols[i])), maskedNum)
+				continue
+			}
 			fmt.Fprintf(&b, " %*d", max(8, len(cols[i])), n)
 		}
 		v.p.line(3, stNone, b.String())
@@ -622,8 +648,33 @@ func (v *View) totals() {
 	if v.isTLS {
 		v.p.gloss(3, "TLS: the handshake, the certificates, and a few bytes of encryption overhead per record.")
 	}
-	if v.recv > 0 {
+	if v.recv > 0 && v.maskTLSBytes() {
+		v.p.gloss(3, maskedNum+"% of the bytes received were not body.")
+	} else if v.recv > 0 {
 		v.p.gloss(3, fmt.Sprintf("%.1f%% of the bytes received were not body.", 100*float64(v.recv-body)/float64(v.recv)))
 	}
 	v.p.linef(3, "time: %s from the start to the last byte", v.p.m.dur(v.timings.Total))
+}
+
+// reuse says that a connection kept from an earlier request carries this
+// one, in place of the TCP section (and SOCKS and TLS ones).
+func (v *View) reuse(e fetchtrace.Event) {
+	v.p.m.learnAddr(e.Local)
+	v.p.m.learnAddr(e.Peer)
+	v.section("tcp", "TCP connection", e.At)
+	v.p.linef(3, "reusing connection #%d to %s, kept open after the previous response", e.Conn, v.p.m.text(clean(e.Host)))
+	v.p.intro("reuse", 3, "HTTP/1.1 lets one connection carry one request after another, so this one costs "+
+		"no new TCP handshake, no SOCKS handshake or Tor stream and no TLS handshake.")
+}
+
+// connEnd says whether the connection stays open for another request,
+// and why not when it does not.
+func (v *View) connEnd(e fetchtrace.Event) {
+	if e.Kept {
+		v.p.para(3, 5, stGloss, fmt.Sprintf("· connection #%d stays open for another request to %s", e.Conn, v.p.m.text(clean(e.Host))))
+		return
+	}
+	if e.Info != "" {
+		v.p.para(3, 5, stGloss, fmt.Sprintf("· closing connection #%d, not reusing it: %s", e.Conn, v.p.m.text(clean(e.Info))))
+	}
 }

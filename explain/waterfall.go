@@ -48,6 +48,7 @@ func phases(t fetchtrace.Timings) []phase {
 // phaseText explains the bars, one line each, for those present.
 var phaseText = map[string]string{
 	"DNS":      "DNS: turning the name into an address (0 when the proxy does it)",
+	"start":    "start: getting ready before the first connection; no DNS was asked, the URL names an IP address",
 	"TCP":      "TCP: opening the connection (to the proxy, when there is one)",
 	"SOCKS":    "SOCKS: the proxy handshake, including the proxy's own connection to the server (for Tor: building the circuit)",
 	"TLS":      "TLS: the encryption handshake",
@@ -62,6 +63,12 @@ func (v *View) waterfall() {
 	t := v.timings
 	v.section("waterfall", "waterfall: where the time went", t.Total)
 	ps := phases(t)
+	if !v.below.lookedUp && ps[0].name == "DNS" && ps[0].end > 0 {
+		// curl counts the time until the address is known as its name
+		// lookup even for an IP address: no DNS was asked, so the bar
+		// says what the time was.
+		ps[0].name = "start"
+	}
 	const label, num = 9, 10
 	cols := v.p.width - 3 - label - num - 2
 	total := t.Total

@@ -154,7 +154,7 @@ func responseFieldText(name, value string) string {
 	case "www-authenticate":
 		return "how to send credentials"
 	case "retry-after":
-		return "when to try again"
+		return "when to try again (--retry waits that long)"
 	}
 	return ""
 }
@@ -174,7 +174,7 @@ func requestFieldText(name, value string) string {
 		return "which kinds of data we accept"
 	case "connection":
 		if strings.EqualFold(v, "close") {
-			return "please close the connection after the answer (we send only one request)"
+			return "please close the connection after the answer: it will carry no other request"
 		}
 		return "options for this connection only"
 	case "content-length":
@@ -191,6 +191,9 @@ func requestFieldText(name, value string) string {
 	case "cookie":
 		return cookieText(v)
 	case "range":
+		if from, ok := strings.CutPrefix(v, "bytes="); ok && len(from) > 1 && strings.Trim(from[:len(from)-1], "0123456789") == "" && from[len(from)-1] == '-' {
+			return "we ask for the bytes from " + from[:len(from)-1] + " on: the rest of a file (a resume, -C)"
+		}
 		return "we ask for a part only"
 	case "referer":
 		return "the page we came from"

@@ -56,8 +56,12 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 	if limit > 0 {
 		r = &maxReader{r: r, left: limit, max: limit}
 	}
-	err := f.copyBody(ctx, r, raw, encodings)
-	f.endBody(err, fetchtrace.Event{Size: raw.total, Framing: fr})
+	written, err := f.copyBody(ctx, r, raw, encodings)
+	end := fetchtrace.Event{Size: raw.total, Framing: fr}
+	if encodings != nil {
+		end.Codings, end.Decoded = encodings, written
+	}
+	f.endBody(err, end)
 	if err == nil {
 		err = f.trailers(src)
 	}
@@ -65,24 +69,26 @@ func (f *fetcher) body(ctx context.Context, c *conn, isTLS bool, br *bufio.Reade
 }
 
 // copyBody copies the body from r, undoing encodings, to f.out.Body; raw
-// counts the bytes received.
-func (f *fetcher) copyBody(ctx context.Context, r io.Reader, raw *countReader, encodings []string) error {
+// counts the bytes received. It returns the bytes written.
+func (f *fetcher) copyBody(ctx context.Context, r io.Reader, raw *countReader, encodings []string) (int64, error) {
 	if encodings != nil {
 		dr, err := decoder(r, encodings)
 		if err != nil {
-			return f.bodyError(ctx, err, raw.total)
+			return 0, f.bodyError(ctx, err, raw.total)
 		}
 		r = dr
 	}
 	w := &errWriter{w: f.out.Body}
-	_, err := io.CopyBuffer(w, r, make([]byte, copyBufSize))
+	buf, done := copyBuf()
+	defer done()
+	n, err := io.CopyBuffer(w, r, buf)
 	switch {
 	case w.err != nil:
-		return writeError(w.err)
+		return n, writeError(w.err)
 	case err != nil:
-		return f.bodyError(ctx, err, raw.total)
+		return n, f.bodyError(ctx, err, raw.total)
 	}
-	return nil
+	return n, nil
 }
 
 // spliceBody is body's fast path. It reads through rawhttp's body reader:
@@ -253,7 +259,8 @@ func (f *fetcher) rawChunked(ctx context.Context, rd *rawhttp.Reader, resp *rawh
 // copyRawChunked is rawChunked's copy: it returns the wire bytes written.
 func (f *fetcher) copyRawChunked(ctx context.Context, rd *rawhttp.Reader, start int64, body *countReader, tee *recvTee, bar Counter) (int64, error) {
 	w := &errWriter{w: f.out.Body}
-	buf := make([]byte, copyBufSize)
+	buf, done := copyBuf()
+	defer done()
 	var written int64
 	for {
 		_, rerr := body.Read(buf)

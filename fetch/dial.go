@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -63,8 +64,16 @@ type Dialer struct {
 	Proxy *ProxySettings
 
 	// NewCircuit sends random SOCKS credentials (socks.NewCircuitAuth), so
-	// Tor (IsolateSOCKSAuth) puts the connection on a circuit of its own.
+	// Tor (IsolateSOCKSAuth) puts the Dialer's connections on a circuit of
+	// their own: one set of credentials for the Dialer's life (a run), so
+	// that its connections, reopened ones included, share that circuit.
 	NewCircuit bool
+	circuit    *socks.Auth // the NewCircuit credentials, once made (under circuitMu)
+
+	// Auth, when set, are the SOCKS credentials sent to Tor or the proxy,
+	// instead of the proxy URL's or NewCircuit's: WithFreshCircuit sets
+	// new random ones to retry on a fresh circuit.
+	Auth *socks.Auth
 
 	// Resolver resolves names here (targets of direct and socks5://
 	// connections, proxy host names). nil: net.DefaultResolver.
@@ -77,6 +86,19 @@ type Dialer struct {
 	// Lock, when set, holds the process to the proxy's or Tor's port with
 	// the kernel lock, from before the first connection on (see Lock).
 	Lock *Lock
+}
+
+// circuitMu guards every Dialer's circuit.
+var circuitMu sync.Mutex
+
+// circuitAuth returns the Dialer's --new-circuit credentials, made once.
+func (d *Dialer) circuitAuth() *socks.Auth {
+	circuitMu.Lock()
+	defer circuitMu.Unlock()
+	if d.circuit == nil {
+		d.circuit = socks.NewCircuitAuth()
+	}
+	return d.circuit
 }
 
 // route is how one hop is connected.
@@ -140,7 +162,7 @@ func (d *Dialer) lookup(ctx context.Context, host string) ([]net.IP, error) {
 	} else if pinned, ok := d.pin(host); ok {
 		ips = pinned
 	} else {
-		addrs, err := d.resolver().LookupIPAddr(ctx, host)
+		addrs, err := d.lookupHost(ctx, host)
 		if err != nil {
 			return nil, err
 		}
@@ -229,6 +251,7 @@ func (f *fetcher) connect(ctx context.Context, h *hop, rt route, host string, po
 	}
 	if rt.remoteDNS() {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvResolve, Host: host, Remote: true})
+		f.emitRemoteDNS(rt, host)
 		if err := f.lock(ctx); err != nil {
 			return nil, err
 		}
@@ -307,7 +330,7 @@ func (f *fetcher) dial(ctx context.Context, h *hop, network, address, host strin
 		return nil, err
 	}
 	h.tim.Connect = h.since()
-	f.emit(fetchtrace.Event{Kind: fetchtrace.EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Role: role})
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvConnect, Host: host, Local: c.LocalAddr(), Peer: c.RemoteAddr(), Role: role, Conn: f.connID})
 	return c, nil
 }
 
@@ -361,7 +384,10 @@ func (f *fetcher) connectSOCKS(ctx context.Context, h *hop, p *Proxy, host strin
 		cfg.Auth = &socks.Auth{User: p.User, Password: p.Password}
 	}
 	if f.dialer.NewCircuit {
-		cfg.Auth = socks.NewCircuitAuth()
+		cfg.Auth = f.dialer.circuitAuth()
+	}
+	if f.dialer.Auth != nil {
+		cfg.Auth = f.dialer.Auth
 	}
 	c, err := socks.Connect(ctx, cfg, host, port)
 	if err != nil {
@@ -390,7 +416,10 @@ func (f *fetcher) connectTor(ctx context.Context, h *hop, host string, port int)
 		Tor:     true,
 	}
 	if f.dialer.NewCircuit {
-		cfg.Auth = socks.NewCircuitAuth()
+		cfg.Auth = f.dialer.circuitAuth()
+	}
+	if f.dialer.Auth != nil {
+		cfg.Auth = f.dialer.Auth
 	}
 	c, used, err := socks.ConnectTor(ctx, addrs, cfg, host, port)
 	if err != nil {

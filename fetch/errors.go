@@ -32,6 +32,7 @@ var (
 	ErrFileSize          = errors.New("maximum file size exceeded")        // the body is larger than MaxFileSize
 	ErrProxy             = errors.New("proxy refused or failed handshake") // the SOCKS proxy refused or spoke no SOCKS5
 	ErrLock              = errors.New("kernel lock not applied")           // Lock.Required and the kernel cannot lock, or the lock failed
+	ErrRange             = errors.New("range not honoured")                // a resume request (-C) got something other than the rest of the file
 )
 
 // Error is a failed step of a fetch. Its message is one lowercase line for

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sockfetch/fetch/fetchtrace"
@@ -30,6 +31,8 @@ type Request struct {
 	AutoReferer bool            // on a redirect, send the previous URL as Referer (-e ';auto')
 	PathAsIs    bool            // keep "." and ".." segments in the path (--path-as-is)
 	Body        []byte          // request body, sent with Content-Length; nil for none
+	Upload      *Upload         // a body streamed after the head (upload.go); nil for none (Body is nil then)
+	Expect      bool            // with Upload: send Expect: 100-continue and wait for it, as curl (upload.go)
 	ContentType string          // Content-Type for Body unless Fields name one; dropped with the body on a redirect to GET
 	UserAgent   string          // default User-Agent; "" sends none
 	HTTP10      bool            // send HTTP/1.0
@@ -42,14 +45,19 @@ type Request struct {
 	Fail           bool          // status >= 400 is ErrHTTPStatus and no body is written (-f)
 	Compressed     bool          // ask for gzip or deflate and decode the body
 	Raw            bool          // write the body as it came off the wire: chunk framing kept, nothing decoded (--raw)
+	Range          string        // bytes to ask for, as -r gives them ("0-99", "-500"); "" for all (see rangeValue)
+	ResumeFrom     int64         // resume at this offset (-C): ask for the rest, check the answer (resumeCheck); 0: no resume
 
 	Insecure bool   // skip certificate verification (-k)
 	CACert   string // PEM file of trusted roots instead of the system's; "" for the system's
 
 	Cookies CookieJar // decides each hop's Cookie field and takes each response's Set-Cookie fields (-b, -c); nil: none
 
-	Dialer  *Dialer                // how to connect; nil: directly
-	Observe func(fetchtrace.Event) // receives every step; nil: nothing is recorded
+	Dialer     *Dialer                // how to connect; nil: directly
+	Pool       *Pool                  // connections kept for reuse across fetches; nil: this fetch's own, for its redirects
+	NoReuse    bool                   // close every connection after its response (--no-keepalive)
+	ReadBuffer int                    // the read buffer of a plain connection, when not 0 (256 KiB; many transfers at once want less)
+	Observe    func(fetchtrace.Event) // receives every step; nil: nothing is recorded
 }
 
 // Output says where the response goes.
@@ -118,8 +126,14 @@ type fetcher struct {
 	origin    string // scheme://host:port of the first URL: credentials go only there
 	firstHost string // the first URL's host name: a user Host field goes only there
 	locked    bool   // the Dialer's Lock was applied (or found applied) and reported
+	pool      *Pool  // kept connections
+	connID    int    // the number of the connection being opened
 
 	referer string         // the Referer of the current hop
+	upload  *Upload        // the current hop's streamed body; nil for none
+	expect  bool           // with upload: Expect: 100-continue
+	held    bool           // a final status came instead of the 100: the body was not sent
+	again   bool           // the hop's 417 answered Expect: the request goes again without it
 	head    []byte         // the head being parsed, from the parser's events, when observing
 	bodyEnd *rawhttp.Event // the parser's end of the body, for fetch's EvBodyEnd to carry
 }
@@ -158,6 +172,11 @@ func Fetch(ctx context.Context, req *Request, out Output) (*Result, error) {
 		defer cancel()
 	}
 	f.overall = ctx
+	ctx = watchDNS(ctx, f)
+	if f.pool = req.Pool; f.pool == nil {
+		f.pool = NewPool()
+		defer f.pool.Close()
+	}
 	f.out.Body = stallGuard(ctx, f.out.Body)
 	f.out.Headers = stallGuard(ctx, f.out.Headers)
 	res := &Result{}
@@ -189,11 +208,12 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 	method := f.req.Method
 	if method == "" {
 		method = "GET"
-		if f.req.Body != nil {
+		if f.req.Body != nil || f.req.Upload != nil {
 			method = "POST"
 		}
 	}
 	body, ctype := f.req.Body, f.req.ContentType
+	f.upload, f.expect = f.req.Upload, f.req.Expect
 	f.referer = f.req.Referer
 	res.URL, res.Method, res.Referer = u.String(), method, f.referer
 	// The whole request is checked before anything connects: a header that
@@ -207,7 +227,9 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 		if err != nil || next == nil {
 			return err
 		}
-		if f.req.AutoReferer {
+		// curl counts the request sent again after a 417 as a redirect
+		// (%{num_redirects}, --max-redirs), -L or not.
+		if f.req.AutoReferer && !f.again {
 			f.referer = refererOf(u)
 		}
 		if f.req.MaxRedirects >= 0 && res.Redirects >= f.req.MaxRedirects {
@@ -216,10 +238,12 @@ func (f *fetcher) run(ctx context.Context, res *Result) error {
 		}
 		res.Redirects++
 		res.Redirect = time.Since(f.start)
+		f.again = false
 		switch {
 		case status == 303 && method != "HEAD",
 			(status == 301 || status == 302) && method == "POST":
 			method, body, ctype = "GET", nil, ""
+			f.upload, f.expect = nil, false
 		}
 		if err := checkURL(next, next.String()); err != nil {
 			return err
@@ -320,18 +344,11 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 	if f.obs != nil {
 		f.emit(fetchtrace.Event{Kind: fetchtrace.EvStart, URL: u.String()})
 	}
-	hc, err := f.dialHop(ctx, h, res, u)
+	hc, r, err := f.exchange(ctx, h, res, u, method, body, ctype)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer f.closeHop(hc)
-	if err := f.send(ctx, h, res, hc, u, method, body, ctype); err != nil {
-		return nil, 0, err
-	}
-	r, err := f.readHead(ctx, h, res, hc, method)
-	if err != nil {
-		return nil, 0, err
-	}
+	defer func() { f.endHop(hc, r, next, err) }()
 	f.takeCookies(u, r.Response)
 	return f.deliver(ctx, res, hc, r, u)
 }
@@ -339,19 +356,38 @@ func (f *fetcher) hop(ctx context.Context, res *Result, u *url.URL, method strin
 // hopConn is one hop's connection, from dial to close.
 type hopConn struct {
 	*conn
-	stream net.Conn   // what the request goes over: counted when observing, under TLS for https
-	isTLS  bool       // https
-	cc     *countConn // counts the wire bytes, when observing
-	stop   func() bool
-	cancel context.CancelFunc // ends --connect-timeout's context
+	stream  net.Conn   // what the request goes over: counted when observing, under TLS for https
+	isTLS   bool       // https
+	cc      *countConn // counts the wire bytes
+	sentReq bool       // a request was written since the last TCP summary: one is worth a look
+	stop    func() bool
+	cancel  context.CancelFunc // ends --connect-timeout's context
+
+	id     int           // the connection's number in the run (curl's #0)
+	key    poolKey       // what the connection may be kept for
+	host   string        // the host name it was opened for, for the events
+	reused bool          // kept from an earlier request
+	br     *bufio.Reader // the read buffer, kept with the connection
+}
+
+// tcpSummary reports, once per request, what the kernel did on the hop's
+// connection: after the body and after EvConnEnd has said whether the
+// connection is kept, before it is closed.
+func (f *fetcher) tcpSummary(hc *hopConn) {
+	if f.obs == nil || hc.cc == nil || !hc.sentReq {
+		return
+	}
+	hc.sentReq = false
+	ti := tcpInfo(hc.conn.Conn)
+	ti.Reads = hc.cc.reads
+	ti.Reads.TLS = hc.isTLS
+	f.emit(fetchtrace.Event{Kind: fetchtrace.EvTCPInfo, TCP: &ti})
 }
 
 // closeHop closes the hop's connection and adds up its wire bytes.
 func (f *fetcher) closeHop(hc *hopConn) {
-	if hc.cc != nil {
-		f.sent += hc.cc.sent
-		f.recv += hc.cc.recv
-	}
+	f.tcpSummary(hc)
+	f.addCounts(hc)
 	hc.stop()
 	hc.Close()
 	hc.cancel()
@@ -390,11 +426,8 @@ func (f *fetcher) dialHop(ctx context.Context, h *hop, res *Result, u *url.URL) 
 	}
 	hc.stop = context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 
-	hc.stream = c.Conn
-	if f.obs != nil {
-		hc.cc = &countConn{Conn: c.Conn}
-		hc.stream = hc.cc
-	}
+	hc.cc = &countConn{Conn: c.Conn}
+	hc.stream = hc.cc
 	if hc.isTLS {
 		tc, err := f.handshake(cctx, hc.stream, host)
 		if err != nil {
@@ -419,13 +452,17 @@ func (f *fetcher) send(ctx context.Context, h *hop, res *Result, hc *hopConn, u 
 		return err
 	}
 	h.tim.PreTransfer = h.since()
+	if hc.cc != nil {
+		hc.cc.reads, hc.cc.counting = fetchtrace.Reads{}, true
+	}
 	if _, err := hc.stream.Write(wire); err != nil {
 		return f.netError(ctx, ErrSend, err, "failed sending the request")
 	}
+	hc.sentReq = true
 	res.RequestSize += int64(len(wire))
 	res.UploadSize += int64(len(body))
 	f.emit(fetchtrace.Event{Kind: fetchtrace.EvRequest, Bytes: wire, Size: int64(headLen)})
-	return nil
+	return f.sendUpload(ctx, res, hc)
 }
 
 // response is a response whose head was read, with what reads its body.
@@ -445,10 +482,13 @@ func (f *fetcher) readHead(ctx context.Context, h *hop, res *Result, hc *hopConn
 		src = r.tee
 	}
 	size := plainBufSize
-	if hc.isTLS {
-		size = tlsBufSize
+	if f.req.ReadBuffer > 0 {
+		size = f.req.ReadBuffer
 	}
-	r.br = bufio.NewReaderSize(src, size)
+	if hc.isTLS {
+		size = min(size, tlsBufSize)
+	}
+	r.br = hc.reader(src, size)
 	r.rd = rawhttp.NewReader(r.br)
 	if f.obs != nil {
 		r.rd.Observe = f.observeHTTP
@@ -498,8 +538,21 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 			return next, status, nil
 		}
 	}
+	if skip, err := f.resumeCheck(r); skip || err != nil {
+		return nil, status, err
+	}
 	if f.req.Fail && status >= 400 {
 		return nil, status, errorf(ErrHTTPStatus, nil, "the requested URL returned error: %d", status)
+	}
+	if status == 417 && f.held && f.expect && !closesConn(r.Response) {
+		// curl 7.88: "Got 417 while waiting for a 100", and the same
+		// request goes again without Expect (its body ignored), unless
+		// the 417 closes the connection.
+		f.expect, f.again = false, true
+		if f.obs != nil {
+			f.emit(fetchtrace.Event{Kind: fetchtrace.EvInfo, Info: "got 417 while waiting for a 100: sending the request again without Expect"})
+		}
+		return u, status, nil
 	}
 	var err error
 	if f.req.Raw && r.Framing.Kind == rawhttp.Chunked {
@@ -508,6 +561,23 @@ func (f *fetcher) deliver(ctx context.Context, res *Result, hc *hopConn, r *resp
 		res.BodySize, err = f.body(ctx, hc.conn, hc.isTLS, r.br, r.rd, r.Response)
 	}
 	return nil, status, err
+}
+
+// closesConn reports whether a response says its connection ends after
+// it: Connection: close, or HTTP/1.0 without keep-alive.
+func closesConn(r *rawhttp.Response) bool {
+	keep := r.Major == 1 && r.Minor >= 1
+	for _, v := range r.Values("Connection") {
+		for _, t := range strings.Split(v, ",") {
+			switch t = strings.TrimSpace(t); {
+			case strings.EqualFold(t, "close"):
+				return true
+			case strings.EqualFold(t, "keep-alive"):
+				keep = true
+			}
+		}
+	}
+	return !keep
 }
 
 // observeHTTP hands the parser's events on as EvHTTP, but for two: the
@@ -619,6 +689,7 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 		UserAgent: f.req.UserAgent,
 		Remove:    f.req.Remove,
 		Body:      body,
+		Range:     f.rangeValue(body),
 	}
 	switch {
 	case !sameOrigin:
@@ -638,6 +709,7 @@ func (f *fetcher) request(u *url.URL, method string, body []byte, ctype string) 
 	if body != nil {
 		q.ContentType = ctype
 	}
+	f.streamFields(q, ctype)
 	firstHost := strings.EqualFold(host, f.firstHost)
 	for _, fl := range f.req.Fields {
 		switch {
@@ -679,21 +751,30 @@ func addTimings(t, h *fetchtrace.Timings) {
 	t.StartTransfer += h.StartTransfer
 }
 
-// countConn counts the bytes written to and read from a connection.
+// countConn counts the bytes written to and read from a connection, and,
+// once counting, the reads of the response (their number and sizes: what
+// each recv returned).
 type countConn struct {
 	net.Conn
 	sent, recv int64
+	counting   bool
+	reads      fetchtrace.Reads
+	wrote      atomic.Bool // a write since the last read: the next read may spin (spin_linux.go)
 }
 
 func (c *countConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
+	n, err := readConn(c.Conn, p, c.wrote.Swap(false))
 	c.recv += int64(n)
+	if c.counting {
+		c.reads.Add(n)
+	}
 	return n, err
 }
 
 func (c *countConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.sent += int64(n)
+	c.wrote.Store(true)
 	return n, err
 }
 

@@ -28,8 +28,12 @@ func TestEventsInOrder(t *testing.T) {
 	srv := testserver.StartRaw(t, testserver.Fixture(t, "chunked.http"))
 	var kinds []fetchtrace.EventKind
 	var httpKinds []rawhttp.EventKind
-	var done *fetchtrace.Event
+	var done, tcp *fetchtrace.Event
 	req := &Request{URL: srv.URL + "/", Dialer: &Dialer{Resolver: noDNS{t}}, Observe: func(e fetchtrace.Event) {
+		if e.Kind == fetchtrace.EvTCPInfo {
+			c := e
+			tcp = &c
+		}
 		kinds = append(kinds, e.Kind)
 		if e.Kind == fetchtrace.EvHTTP {
 			httpKinds = append(httpKinds, e.HTTP.Kind)
@@ -47,10 +51,10 @@ func TestEventsInOrder(t *testing.T) {
 	if body.String() != "chunked body!!!\n" || res.Status != 200 || res.BodySize != 16 {
 		t.Fatalf("body %q status %d size %d", body.String(), res.Status, res.BodySize)
 	}
-	// The order of the first steps and the last two is fixed; parser
+	// The order of the first steps and the last three is fixed; parser
 	// events and received data interleave in between.
 	want := []fetchtrace.EventKind{fetchtrace.EvStart, fetchtrace.EvResolve, fetchtrace.EvDial, fetchtrace.EvConnect, fetchtrace.EvRequest}
-	if len(kinds) < len(want)+2 {
+	if len(kinds) < len(want)+3 {
 		t.Fatalf("events %v", kinds)
 	}
 	for i, k := range want {
@@ -58,8 +62,8 @@ func TestEventsInOrder(t *testing.T) {
 			t.Fatalf("event %d is %v, want %v (all: %v)", i, kinds[i], k, kinds)
 		}
 	}
-	if kinds[len(kinds)-2] != fetchtrace.EvBodyEnd || kinds[len(kinds)-1] != fetchtrace.EvDone {
-		t.Errorf("last events %v, want fetchtrace.EvBodyEnd, fetchtrace.EvDone", kinds[len(kinds)-2:])
+	if last := kinds[len(kinds)-4:]; last[0] != fetchtrace.EvBodyEnd || last[1] != fetchtrace.EvConnEnd || last[2] != fetchtrace.EvTCPInfo || last[3] != fetchtrace.EvDone {
+		t.Errorf("last events %v, want fetchtrace.EvBodyEnd, fetchtrace.EvConnEnd, fetchtrace.EvTCPInfo, fetchtrace.EvDone", last)
 	}
 	seen := map[fetchtrace.EventKind]bool{}
 	for _, k := range kinds {
@@ -73,6 +77,10 @@ func TestEventsInOrder(t *testing.T) {
 	wire := int64(len(testserver.Fixture(t, "chunked.http")))
 	if done.Recv != wire || done.Sent != res.RequestSize || done.Timings == nil || done.Timings.Total <= 0 {
 		t.Errorf("fetchtrace.EvDone: recv %d (want %d), sent %d (want %d), timings %+v", done.Recv, wire, done.Sent, res.RequestSize, done.Timings)
+	}
+	// The reads counted are the response's: every byte received.
+	if tcp.TCP.Reads.Bytes != wire || tcp.TCP.Reads.Count < 1 || tcp.TCP.Reads.First < 1 {
+		t.Errorf("fetchtrace.EvTCPInfo: reads %+v, want %d bytes", tcp.TCP.Reads, wire)
 	}
 }
 

@@ -41,6 +41,9 @@ type OutputFile struct {
 	f       *os.File // the file written to; nil for a FIFO not yet opened
 	fifo    *fifo    // a FIFO, opened at its first write
 	inPlace string   // why the file is written in place, for -v; "" when it is not said
+
+	appending bool  // opened by AppendOutput: Abort truncates back to base
+	base      int64 // the file's size when opened for appending
 }
 
 // ownFD matches the paths that name one of this process's descriptors.
@@ -211,8 +214,12 @@ func (o *OutputFile) Commit() error {
 	return nil
 }
 
-// Abort closes the file and removes the temporary file, if any.
+// Abort closes the file and removes the temporary file, if any; a file
+// opened by AppendOutput is cut back to the size it had.
 func (o *OutputFile) Abort() {
+	if o.appending {
+		o.f.Truncate(o.base)
+	}
 	o.close()
 	if o.tmp != "" {
 		os.Remove(o.tmp)

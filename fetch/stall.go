@@ -20,8 +20,11 @@ var errStalled = errors.New("output write abandoned")
 // stallGuard returns w, or w behind a ctxWriter when its writes may block
 // for good: a FIFO, a pipe, a terminal, anything but a regular file, a
 // socket or another character device (/dev/null, which the splice fast
-// path must keep). A regular file and a socket keep the splice path.
+// path must keep); a ContextWriter behind a ctxCallWriter. A regular file and a socket keep the splice path.
 func stallGuard(ctx context.Context, w io.Writer) io.Writer {
+	if c, ok := w.(ContextWriter); ok {
+		return &ctxCallWriter{ctx: ctx, w: c}
+	}
 	switch w := w.(type) {
 	case *fifo:
 		return &ctxWriter{ctx: ctx, w: w}
@@ -31,6 +34,29 @@ func stallGuard(ctx context.Context, w io.Writer) io.Writer {
 		}
 	}
 	return w
+}
+
+// A ContextWriter is an output whose writes may wait on something other
+// than the kernel (the command line's in-order stdout of parallel
+// transfers). Fetch calls WriteContext with its own context, which ends
+// with -m and with the caller's, so that the wait ends with the fetch: a
+// write given up that way is a timeout under -m, as a FIFO's.
+type ContextWriter interface {
+	WriteContext(ctx context.Context, p []byte) (int, error)
+}
+
+// ctxCallWriter is a ContextWriter behind Fetch's context.
+type ctxCallWriter struct {
+	ctx context.Context
+	w   ContextWriter
+}
+
+func (c *ctxCallWriter) Write(p []byte) (int, error) {
+	n, err := c.w.WriteContext(c.ctx, p)
+	if err != nil && c.ctx.Err() != nil {
+		err = fmt.Errorf("%w: %w", errStalled, c.ctx.Err())
+	}
+	return n, err
 }
 
 // mayStall reports whether a write to f may wait for another process

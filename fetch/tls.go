@@ -46,9 +46,12 @@ func (f *fetcher) handshake(ctx context.Context, c net.Conn, host string) (*tls.
 	}
 	cfg := base.Clone()
 	cfg.ServerName = host // Go sends no SNI for an IP literal
+	if f.obs != nil {
+		c = newTLSWatch(c, f)
+	}
 	tc := tls.Client(c, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLS, Host: host, Err: err})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLS, Host: host, Err: err, CAFile: f.req.CACert})
 		return nil, f.tlsError(ctx, err, host)
 	}
 	if f.obs != nil {
@@ -57,7 +60,7 @@ func (f *fetcher) handshake(ctx context.Context, c net.Conn, host string) (*tls.
 		if f.req.Insecure {
 			info = "certificate NOT verified (-k)"
 		}
-		f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLS, Host: host, TLS: &st, Info: info})
+		f.emit(fetchtrace.Event{Kind: fetchtrace.EvTLS, Host: host, TLS: &st, Info: info, CAFile: f.req.CACert})
 	}
 	return tc, nil
 }

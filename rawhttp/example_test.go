@@ -25,7 +25,7 @@ func ExampleRequest_Append() {
 	}
 	fmt.Printf("%q\n", b)
 	// Output:
-	// "GET /index.html HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: sockfetch/1.0\r\nConnection: close\r\nAccept: text/html\r\nX-Trace: 1\r\n\r\n"
+	// "GET /index.html HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: sockfetch/1.0\r\nAccept: text/html\r\nX-Trace: 1\r\n\r\n"
 }
 
 func ExampleReader() {

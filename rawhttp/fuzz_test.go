@@ -224,7 +224,7 @@ func checkRequest(t *testing.T, q *Request, out []byte) {
 		switch {
 		case f.Name == "Host" && f.Value == strings.Trim(q.Host, " \t"),
 			f.Name == "User-Agent" && f.Value == strings.Trim(q.UserAgent, " \t"),
-			f == Field{"Accept", "*/*"}, f == Field{"Connection", "close"},
+			f == Field{"Accept", "*/*"},
 			f.Name == "Content-Length" && f.Value == itoa(len(q.Body)) && q.Body != nil:
 		default:
 			t.Fatalf("field %q sent but not asked for", f)

@@ -13,21 +13,32 @@ type Request struct {
 	Host        string   // Host field value; see HostValue
 	HTTP10      bool     // send HTTP/1.0 instead of HTTP/1.1
 	Auth        string   // Authorization value, sent after Host (-u, the URL's userinfo); "" sends none
+	Range       string   // Range value ("bytes=100-"), sent after Authorization (-r, -C); "" sends none
 	UserAgent   string   // default User-Agent; "" sends none
-	Extra       []Field  // further defaults, after Connection (Accept-Encoding, Referer)
+	Extra       []Field  // further defaults, after Accept (Accept-Encoding, Referer)
 	Cookie      string   // the cookie engine's Cookie value, after Extra; sent even beside a user Cookie field, as curl sends both
 	Fields      []Field  // the user's fields in order, each sent as given (an empty Value as "Name:")
 	Remove      []string // names of defaults not to send (curl's -H 'Name:')
 	Body        []byte   // sent with Content-Length when non-nil
 	ContentType string   // default Content-Type, after Content-Length when Body is not nil; "" sends none
+
+	// BodySize, when Body is nil and BodySize is not 0, announces a body the
+	// caller writes after the head: Content-Length BodySize, or for -1
+	// Transfer-Encoding: chunked (the caller frames it). ContentType is
+	// sent for it as for Body.
+	BodySize int64
+	// Expect sends "Expect: 100-continue" last (the caller waits for the
+	// 100 before it writes the body), unless a user field names Expect or
+	// Remove does.
+	Expect bool
 }
 
 // Append appends the request's exact bytes (head and body) to dst, in
 // curl's order.
 //
 // The request line comes first, then Host, then the defaults in this
-// order: Authorization (if Auth is set), User-Agent (if UserAgent is set),
-// "Accept: */*", "Connection: close", the Extra fields; then the user's
+// order: Authorization (if Auth is set), Range (if Range is set), User-Agent
+// (if UserAgent is set), "Accept: */*", the Extra fields; then the user's
 // Fields in order; then Content-Length and Content-Type when Body is not
 // nil. A default named (in any case) by a user field or by Remove is not
 // sent: a user field replaces it in the user's order, as curl's -H does,
@@ -58,9 +69,9 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 	}
 	defaults := append([]Field{
 		{"Authorization", q.Auth},
+		{"Range", q.Range},
 		{"User-Agent", q.UserAgent},
 		{"Accept", "*/*"},
-		{"Connection", "close"},
 	}, q.Extra...)
 	for _, d := range defaults {
 		if _, ok := q.user(d.Name); ok || d.Value == "" || q.removed(d.Name) {
@@ -76,15 +87,28 @@ func (q *Request) Append(dst []byte) ([]byte, error) {
 			dst = appendField(dst, f)
 		}
 	}
+	size := q.BodySize
 	if q.Body != nil {
-		if _, ok := q.user("Content-Length"); !ok {
+		size = int64(len(q.Body))
+	}
+	if q.Body != nil || size != 0 {
+		_, userLength := q.user("Content-Length")
+		switch {
+		case size < 0:
+			if _, ok := q.user("Transfer-Encoding"); !ok {
+				dst = append(dst, "Transfer-Encoding: chunked\r\n"...)
+			}
+		case !userLength:
 			dst = append(dst, "Content-Length: "...)
-			dst = strconv.AppendInt(dst, int64(len(q.Body)), 10)
+			dst = strconv.AppendInt(dst, size, 10)
 			dst = append(dst, "\r\n"...)
 		}
 		if _, ok := q.user("Content-Type"); !ok && q.ContentType != "" && !q.removed("Content-Type") {
 			dst = appendField(dst, Field{"Content-Type", q.ContentType})
 		}
+	}
+	if _, ok := q.user("Expect"); q.Expect && !ok && !q.removed("Expect") {
+		dst = append(dst, "Expect: 100-continue\r\n"...)
 	}
 	dst = append(dst, "\r\n"...)
 	return append(dst, q.Body...), nil
@@ -104,7 +128,7 @@ func (q *Request) Check() error {
 			return &HeaderError{Name: "request-target", Reason: "contains " + charName(c)}
 		}
 	}
-	for _, f := range [...]Field{{"Host", q.Host}, {"Authorization", q.Auth}, {"User-Agent", q.UserAgent}, {"Content-Type", q.ContentType}, {"Cookie", q.Cookie}} {
+	for _, f := range [...]Field{{"Host", q.Host}, {"Authorization", q.Auth}, {"Range", q.Range}, {"User-Agent", q.UserAgent}, {"Content-Type", q.ContentType}, {"Cookie", q.Cookie}} {
 		if err := checkValue(f.Name, f.Value); err != nil {
 			return err
 		}

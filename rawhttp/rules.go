@@ -55,3 +55,14 @@ const (
 	ruleChunkEnd = "RFC 9112 §7.1: a chunked body ends with a last chunk and an empty line"
 	ruleChunkExt = "RFC 9112 §7.1.1: chunk-ext-val = token / quoted-string, closed on its line"
 )
+
+// Persistence reasons of RFC 9112 §9.3 and §9.6, one per outcome of
+// Persistent.
+const (
+	reasonKeep11           = "HTTP/1.1 keeps the connection open by default, RFC 9112 §9.3"
+	reasonKeep10           = "HTTP/1.0 with Connection: keep-alive keeps the connection open, RFC 9112 §9.3"
+	reasonNoKeep10         = "an HTTP/1.0 response without Connection: keep-alive ends the connection, RFC 9112 §9.3"
+	reasonNoKeepClose      = "the server said Connection: close, RFC 9112 §9.6"
+	reasonNoKeepUntilClose = "the body ended with the connection (no Content-Length, not chunked), RFC 9112 §6.3 rule 8"
+	reasonNoKeep101        = "101 Switching Protocols: what follows is not HTTP/1.1, RFC 9110 §15.2.2"
+)

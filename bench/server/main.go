@@ -6,7 +6,9 @@
 //	/chunked/SIZE  SIZE bytes in 16 KiB chunks (Transfer-Encoding: chunked)
 //
 // SIZE is a number with an optional k, m or g suffix (powers of 1024), as in
-// /cl/1k, /cl/10m, /chunked/1g. Every response ends the connection.
+// /cl/1k, /cl/10m, /chunked/1g. Every response ends the connection, but
+// under /ka/ (/ka/cl/1k): those keep it open for the next request, as a
+// server does with HTTP/1.1's persistent connections.
 //
 // The bytes come from one pre-made 1 MiB unit (plain data for Content-Length,
 // 64 framed chunks for chunked) repeated as often as needed. With -mode
@@ -142,27 +144,52 @@ func newUnit(name string, b []byte) (unit, error) {
 	return unit{buf: b, fd: fd}, nil
 }
 
-// serve answers one request and closes the connection.
+// serve answers requests on c: one, and closes the connection, but for
+// paths under /ka/, after which it reads the next.
 func (s *server) serve(c *net.TCPConn) {
 	defer c.Close()
-	path, err := readRequest(bufio.NewReaderSize(c, 4096))
+	br := bufio.NewReaderSize(c, 4096)
+	for s.answer(c, br) {
+	}
+}
+
+// answer answers one request and reports whether the connection stays open.
+func (s *server) answer(c *net.TCPConn, br *bufio.Reader) bool {
+	path, err := readRequest(br)
+	if errors.Is(err, io.EOF) {
+		return false
+	}
 	if err != nil {
 		fmt.Fprintf(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-		return
+		return false
+	}
+	rest, keep := strings.CutPrefix(path, "/ka/")
+	if keep {
+		path = "/" + rest
 	}
 	kind, size, ok := route(path)
 	if !ok {
 		fmt.Fprintf(c, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-		return
+		return false
 	}
 	if kind == "cl" {
-		err = s.writeLength(c, size)
+		err = s.writeLength(c, size, keep)
 	} else {
-		err = s.writeChunked(c, size)
+		err = s.writeChunked(c, size, keep)
 	}
 	if err != nil && !errors.Is(err, unix.EPIPE) && !errors.Is(err, unix.ECONNRESET) {
 		log.Printf("%s: %v", path, err)
 	}
+	return err == nil && keep
+}
+
+// connField is the Connection field of a response: none when the
+// connection stays open.
+func connField(keep bool) string {
+	if keep {
+		return ""
+	}
+	return "Connection: close\r\n"
 }
 
 // readRequest reads a request head and returns its target.
@@ -217,18 +244,18 @@ func parseSize(s string) (int64, error) {
 	return n * mul, nil
 }
 
-func (s *server) writeLength(c *net.TCPConn, size int64) error {
+func (s *server) writeLength(c *net.TCPConn, size int64, keep bool) error {
 	head := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"+
-		"Content-Length: %d\r\nConnection: close\r\n\r\n", size)
+		"Content-Length: %d\r\n%s\r\n", size, connField(keep))
 	if _, err := io.WriteString(c, head); err != nil {
 		return err
 	}
 	return s.send(c, s.plain, size/unitSize, int(size%unitSize))
 }
 
-func (s *server) writeChunked(c *net.TCPConn, size int64) error {
+func (s *server) writeChunked(c *net.TCPConn, size int64, keep bool) error {
 	head := "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n" +
-		"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+		"Transfer-Encoding: chunked\r\n" + connField(keep) + "\r\n"
 	if _, err := io.WriteString(c, head); err != nil {
 		return err
 	}

@@ -34,6 +34,13 @@ const (
 	EvInfo                           // Info: anything else worth a line under -v
 	EvDone                           // Timings final; Sent, Recv wire totals; Err and Hint when the fetch failed
 	EvDial                           // Role, Network, Addr: a connection is being tried
+	EvReuse                          // Conn, Host, Peer: a connection kept from an earlier request carries this one
+	EvConnEnd                        // Conn, Host: the hop is over; Kept: the connection is kept for another request, else Info says why not
+
+	// Below HTTP (see below.go).
+	EvTCPInfo   // TCP: what the kernel says of the connection, read after the body, before close
+	EvTLSRecord // Record: one TLS record header seen on the wire (and a hello's fields)
+	EvDNS       // DNS: one DNS datagram sent or received, or a lookup answered without one
 )
 
 // Role says what a connection goes to.
@@ -82,16 +89,24 @@ type Event struct {
 	Framing rawhttp.Framing // with EvBodyEnd: how the end of the body was found
 	Raw     bool            // with EvBodyEnd: the body was written as it came (--raw)
 	Written int64           // with EvBodyEnd and Raw: bytes written, chunk framing included
+	Codings []string        // with EvBodyEnd: the content codings undone (--compressed), as the server listed them
+	Decoded int64           // with EvBodyEnd and Codings: bytes written once decoded
+	CAFile  string          // with EvTLS: the --cacert file the certificate was checked against; "": the system's roots
 	Lock    *Lock           // with EvLock
 	Info    string          // a free-form line, shown as it is
 	Size    int64           // with EvRequest: the head's length; EvBodyEnd, EvDone: body bytes
 	TLS     *tls.ConnectionState
 	HTTP    *rawhttp.Event
 	Err     error
-	Hint    string   // with Err on EvDone: advice for the user, or ""
-	Timings *Timings // with EvDone
-	Sent    int64    // with EvDone: bytes written to the connection (after SOCKS, before TLS)
-	Recv    int64    // with EvDone: bytes read from the connection (after SOCKS, before TLS)
+	Hint    string     // with Err on EvDone: advice for the user, or ""
+	Timings *Timings   // with EvDone
+	Sent    int64      // with EvDone: bytes written to the connection (after SOCKS, before TLS)
+	Recv    int64      // with EvDone: bytes read from the connection (after SOCKS, before TLS)
+	Conn    int        // with EvConnect, EvReuse and EvConnEnd: the connection's number in the run, from 0 (curl's #0)
+	Kept    bool       // with EvConnEnd: the connection stays open for another request
+	TCP     *TCPInfo   // with EvTCPInfo
+	Record  *TLSRecord // with EvTLSRecord
+	DNS     *DNSMsg    // with EvDNS
 }
 
 // Dialled returns what an EvDial event tries: the address ("unix:" and

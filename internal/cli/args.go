@@ -22,6 +22,7 @@ const remoteNameMarker = "\x00remote-name"
 //   - every option is written in its long form (v2 refuses "-o a --output
 //     b" as two forms of one flag; curl takes both);
 //   - -O and --remote-name become an --output entry, in order with -o;
+//   - --new-circuit=each becomes the hidden flag newCircuitEach;
 //   - the word fetch as the first argument is dropped: sockfetch fetch URL
 //     is sockfetch URL (the fetch command is there for --help and
 //     completion);
@@ -57,6 +58,10 @@ func normalizeArgs(args []string, app *cli.App) []string {
 			name, value, hasValue := strings.Cut(a[2:], "=")
 			if name == "remote-name" && !hasValue {
 				out = append(out, "--output="+remoteNameMarker)
+				continue
+			}
+			if name == "new-circuit" && value == "each" {
+				out = append(out, "--"+newCircuitEach)
 				continue
 			}
 			if canon[name] == urlFlagName { // --url URL is an argument, in order with the others

@@ -13,6 +13,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -39,6 +40,7 @@ type System struct {
 	dial     func(ctx context.Context, network, address string) (net.Conn, error) // nil: a net.Dialer
 	ctx      context.Context                                                      // canceled on Ctrl-C; nil: never
 	restrict restrictFunc                                                         // the kernel lock; nil: netlock.Restrict (tests that run in-process replace it)
+	sleep    func(ctx context.Context, d time.Duration) error                     // waits between retries; nil: a timer
 }
 
 // context returns the context fetches run under.
@@ -85,6 +87,9 @@ type app struct {
 	code   int     // exit status of the last URL
 	silent bool    // -s without -S: no error messages
 	bar    barRule // when a progress bar may be drawn
+
+	getQuery   []byte // -G: the -d data, added to each URL's query; nil for none
+	uploadName string // -T FILE's name, added to a URL ending in '/'; "" for none
 
 	outName string // the last URL's output file ("" or "-" for stdout), for -w's filename_effective
 

@@ -59,7 +59,7 @@ func TestComplete(t *testing.T) {
 		{[]string{""}, "fetch demo ip newnym parse"},
 		{[]string{"p"}, "parse"},
 		{[]string{"--pro"}, "--progress-bar --proxy"},
-		{[]string{"--no"}, "--no-progress-meter --noproxy --no-lock --no-color"},
+		{[]string{"--no"}, "--no-progress-meter --noproxy --no-keepalive --no-lock --no-color"},
 		{[]string{"-o", ""}, ""},                               // a file name
 		{[]string{"-sSo", ""}, ""},                             // the group ends with -o
 		{[]string{"-ofile", ""}, "fetch demo ip newnym parse"}, // -o's value is in the word
@@ -166,7 +166,7 @@ t sockfetch parse --me
 		t.Fatalf("zsh: %v\n%s", err, out)
 	}
 	want := `[sockfetch --new]
---new-circuit:send random SOCKS credentials so that Tor uses a fresh circuit
+--new-circuit:send random SOCKS credentials so that Tor uses a fresh circuit (--new-circuit=each: one per transfer)
 [sockfetch ]
 fetch:fetch URLs as curl does (the default: sockfetch URL is sockfetch fetch URL)
 demo:fetch a page from a server started in-process on 127.0.0.1, explaining every step

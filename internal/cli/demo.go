@@ -18,9 +18,10 @@ that sockfetch opened itself. The lines around this page on your screen
 explain every step of the way, from the socket to the last byte.</p>
 `
 
-// demoCommand is `sockfetch demo`: it starts a small HTTP server on
-// 127.0.0.1 inside the process and fetches a page from it through the same
-// code path as any URL, explaining every step. No network, no root.
+// demoCommand is `sockfetch demo`: it starts a small HTTPS server (with a
+// certificate made at start-up) and a DNS server on 127.0.0.1 inside the
+// process, and fetches a page from it through the same code path as any
+// URL, explaining every step. No network, no root.
 func (a *app) demoCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
@@ -48,11 +49,17 @@ func (a *app) demoAction(c *cli.Context) error {
 		return fmt.Errorf("demo: cannot listen on 127.0.0.1: %w", err)
 	}
 	defer ln.Close()
-	go serveDemo(ln, chunked)
+	tln, url, caFile, cleanup, err := a.demoBelow(ln)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	go serveDemo(tln, chunked)
 	o := options{
-		urls:   []string{"http://" + ln.Addr().String() + "/hello.html"},
-		limits: limitOptions{maxRedirs: defaultMaxRedirs},
-		views:  viewOptions{verbose: verbose, explain: !verbose, noColor: noColor},
+		urls:    []string{url},
+		limits:  limitOptions{maxRedirs: defaultMaxRedirs},
+		views:   viewOptions{verbose: verbose, explain: !verbose, noColor: noColor},
+		network: networkOptions{caCert: caFile},
 	}
 	return a.fetch(&o)
 }

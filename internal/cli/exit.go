@@ -34,8 +34,10 @@ var exitCodes = []struct {
 	{fetch.ErrPartial, 18},
 	{fetch.ErrHTTPStatus, 22},
 	{fetch.ErrWrite, 23},
+	{errUploadFailed, 25}, // upload.go: -0 -T - (HTTP/1.0 has no chunked encoding)
 	{fetch.ErrReadFile, 26},
 	{fetch.ErrTimeout, 28},
+	{fetch.ErrRange, 33},
 	{fetch.ErrTLS, 35},
 	{fetch.ErrTooManyRedirects, 47},
 	{fetch.ErrEmptyReply, 52},

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -68,6 +68,8 @@ func (a *app) fetch(o *options) error {
 	if err != nil {
 		return err
 	}
+	req.Pool, req.NoReuse = fetch.NewPool(), o.network.noReuse // one pool for the run: URLs reuse connections
+	defer req.Pool.Close()
 	defer a.useCookies(&o.cookies, req)()
 	if err := o.save.check(o); err != nil {
 		return err
@@ -92,35 +94,79 @@ func (a *app) fetch(o *options) error {
 	if err != nil {
 		return err
 	}
-	outputs := o.output.files
-
+	for _, w := range o.resume.warnings {
+		a.warnf(o.output.silent, "%s", w)
+	}
+	b := &batch{o: o, req: req, views: views, headers: headers, format: wf}
 	ctx := a.context()
-	for i, raw := range o.urls {
-		r := *req
-		r.URL = withScheme(raw)
-		r.Observe = views.observer()
-		dest := o.save.destFor(outputs, i)
-		res, err := a.fetchOne(ctx, &r, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: headers})
-		views.finishURL()
-		a.code = 0
+	if o.parallel.on && len(o.urls) > 1 {
+		return a.fetchParallel(ctx, b)
+	}
+	for i := range o.urls {
+		code := a.transfer(ctx, b, i, nil, a.stderr)
+		a.code = code
 		if ctx.Err() != nil { // interrupted: say so, and stop
 			a.code = exitCode(errInterrupted)
 			a.fail(errInterrupted)
 			return nil
 		}
-		if err != nil {
-			a.code = exitCode(err)
-			a.fail(err)
-		}
-		if wf != "" {
-			a.writeOut(wf, &transfer{input: raw, urlnum: i, filename: a.outName, referer: o.request.referer, res: res, err: err, code: a.code})
-		}
 	}
 	return nil
 }
 
-// fetchOne fetches one URL with its body going to dest ("" for stdout).
-func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output) (*fetch.Result, error) {
+// batch is what every transfer of one command line shares.
+type batch struct {
+	o       *options
+	req     *fetch.Request // the request, without its URL
+	views   *views
+	headers io.Writer      // -D's stream; nil for none
+	format  string         // -w's format, read; "" for none
+	ended   func(code int) // when not nil, told each transfer's status as its fetch ends, before -w
+}
+
+// transfer fetches the batch's URL i, says what failed, prints -w's line and
+// returns its exit status. Its --explain view writes to story. mu is nil
+// for serial transfers; parallel ones share it for their -v and trace
+// lines (views.observer).
+func (a *app) transfer(ctx context.Context, b *batch, i int, mu *sync.Mutex, story io.Writer) int {
+	o := b.o
+	raw := o.urls[i]
+	r := *b.req
+	r.URL = a.withGetQuery(withScheme(raw))
+	if o.tor.each && r.Dialer != nil {
+		r.Dialer = r.Dialer.WithFreshCircuit()
+	}
+	observe, finish := b.views.observer(story, mu)
+	r.Observe = observe
+	restart := func() { // a retry is a transfer of its own to the views
+		finish()
+		observe, finish = b.views.observer(story, mu)
+		r.Observe = observe
+	}
+	dest := o.save.destFor(o.output.files, i)
+	res, err := a.fetchRetrying(ctx, o, &r, restart, dest, fetch.Output{Include: o.output.include || o.request.head, Headers: b.headers})
+	finish()
+	if ctx.Err() != nil {
+		return exitCode(errInterrupted)
+	}
+	code := 0
+	if err != nil {
+		code = exitCode(err)
+		a.fail(err)
+	}
+	if b.ended != nil {
+		b.ended(code)
+	}
+	if b.format != "" {
+		a.writeOut(b.format, &transfer{input: raw, urlnum: i, filename: a.outName, referer: o.request.referer, res: res, err: err, code: code})
+	}
+	return code
+}
+
+// fetchOne makes one attempt at one URL with its body going to dest (""
+// for stdout). The output file, when there is one, is returned open for
+// the caller to commit or abort (fetchRetrying).
+func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out fetch.Output, ro *resumeOptions) (*fetch.Result, *fetch.OutputFile, error) {
 	out.Body = a.stdout
 	a.outName = ""
 	var of *fetch.OutputFile
@@ -132,22 +178,26 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 			// curl checks the URL before -O's name.
 			out.Body, dest = io.Discard, ""
 		} else if dest, err = remoteName(r.URL); err != nil && !a.save.headerName {
-			return &fetch.Result{URL: r.URL}, err
+			return &fetch.Result{URL: r.URL}, nil, err
 		} else if err != nil {
 			dest, nameErr = "", err
 		}
 	}
 	dest, err := a.save.place(dest)
 	if err != nil {
-		return &fetch.Result{URL: r.URL}, err
+		return &fetch.Result{URL: r.URL}, nil, err
 	}
 	a.outName = dest
 	if remote && a.save.headerName && (dest != "" || nameErr != nil) {
-		return a.fetchHeaderNamed(ctx, r, dest, nameErr, out)
+		// -J: the name is known only from the head; the file is
+		// settled there (fetchHeaderNamed), so nothing is returned open.
+		res, err := a.fetchHeaderNamed(ctx, r, dest, nameErr, out)
+		return res, nil, err
 	}
+	r.ResumeFrom, r.Range = ro.offset(dest), ro.rng
 	if dest != "" && dest != "-" {
-		if of, err = fetch.CreateOutput(dest); err != nil {
-			return &fetch.Result{URL: r.URL}, err
+		if of, err = openAttempt(dest, r.ResumeFrom); err != nil {
+			return &fetch.Result{URL: r.URL}, nil, err
 		}
 		out.Body = of.Writer()
 		if why := of.InPlace(); why != "" && r.Observe != nil {
@@ -156,14 +206,7 @@ func (a *app) fetchOne(ctx context.Context, r *fetch.Request, dest string, out f
 	}
 	out.Progress = a.progress(out.Body, dest)
 	res, err := fetch.Fetch(ctx, r, out)
-	if of != nil {
-		if err == nil {
-			err = of.Commit()
-		} else {
-			of.Abort()
-		}
-	}
-	return res, err
+	return res, of, err
 }
 
 // withScheme adds http:// to a URL without a scheme, as curl: a scheme is
@@ -218,11 +261,8 @@ func (a *app) request(o *options) (*fetch.Request, error) {
 		user, pass, _ := strings.Cut(u, ":")
 		r.Auth = rawhttp.BasicAuth(user, pass)
 	}
-	if r.Body, err = a.body(q); err != nil {
+	if err := a.requestBody(r, o); err != nil {
 		return nil, err
-	}
-	if r.Body != nil {
-		r.ContentType = "application/x-www-form-urlencoded"
 	}
 	if r.Dialer, err = a.dialer(o); err != nil {
 		return nil, err
@@ -268,41 +308,6 @@ func (a *app) dialer(o *options) (*fetch.Dialer, error) {
 			hint: "fresh SOCKS credentials only matter to a proxy that isolates by them, such as Tor"}
 	}
 	return d, nil
-}
-
-// body returns the request body from -d, --data-raw and --data-binary
-// (joined with '&', as curl), or nil when none is given.
-func (a *app) body(q *requestOptions) ([]byte, error) {
-	var parts [][]byte
-	add := func(values []string, at, strip bool) error {
-		for _, v := range values {
-			b := []byte(v)
-			if at && strings.HasPrefix(v, "@") {
-				var err error
-				if b, err = a.readArgFile(v[1:], "data"); err != nil {
-					return err
-				}
-				if strip {
-					b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r"), nil), []byte("\n"), nil)
-				}
-			}
-			parts = append(parts, b)
-		}
-		return nil
-	}
-	if err := add(q.data, true, true); err != nil {
-		return nil, err
-	}
-	if err := add(q.dataRaw, false, false); err != nil {
-		return nil, err
-	}
-	if err := add(q.dataBinary, true, false); err != nil {
-		return nil, err
-	}
-	if parts == nil {
-		return nil, nil
-	}
-	return bytes.Join(parts, []byte("&")), nil
 }
 
 // readArgFile reads the file of an @FILE argument ("-" for standard input);

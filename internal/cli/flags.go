@@ -9,7 +9,7 @@ import (
 // flags returns sockfetch's options: curl's names and meanings, plus the Tor
 // and teaching-view options.
 func flags() []cli.Flag {
-	return []cli.Flag{
+	return withBodyFlags([]cli.Flag{
 		// Output.
 		&cli.StringSliceFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the body to `FILE` (one per URL, in order; - for stdout)"},
 		&cli.BoolFlag{Name: "remote-name", Aliases: []string{"O"}, Usage: "write the body to a file named like the URL's last path segment"},
@@ -27,9 +27,6 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "request", Aliases: []string{"X"}, Usage: "use `METHOD` instead of GET/POST/HEAD"},
 		&cli.BoolFlag{Name: "head", Aliases: []string{"I"}, Usage: "send HEAD and print the response head"},
 		&cli.StringSliceFlag{Name: "header", Aliases: []string{"H"}, Usage: "add `'NAME: VALUE'` to the request ('NAME:' removes a default, 'NAME;' sends it empty, @FILE reads one a line)"},
-		&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "POST `DATA` form-encoded (@file reads a file, dropping CR and LF)"},
-		&cli.StringSliceFlag{Name: "data-binary", Usage: "POST `DATA` exactly as given (@file reads a file as is)"},
-		&cli.StringSliceFlag{Name: "data-raw", Usage: "POST `DATA` like -d, without @file"},
 		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "HTTP Basic credentials `USER:PASSWORD`"},
 		&cli.StringFlag{Name: "user-agent", Aliases: []string{"A"}, Usage: "send User-Agent: `NAME` ('' sends none)"},
 		&cli.StringFlag{Name: "referer", Aliases: []string{"e"}, Usage: "send Referer: `URL` (URL;auto or ;auto: on each redirect, the previous URL)"},
@@ -45,6 +42,15 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "connect-timeout", Usage: "give up connecting (TCP, SOCKS, TLS) after `SECONDS`"},
 		&cli.StringFlag{Name: "max-filesize", Usage: "refuse bodies larger than `BYTES` (suffixes k, M, G)"},
 
+		// Retry and resume.
+		&cli.StringFlag{Name: "retry", Usage: "retry a transient failure (timeout, 408, 429, 500, 502, 503, 504; through Tor a failed circuit) up to `N` times"},
+		&cli.StringFlag{Name: "retry-delay", Usage: "wait `SECONDS` between retries (default: 1, doubling up to 600; a Retry-After wins)"},
+		&cli.StringFlag{Name: "retry-max-time", Usage: "start no retry after `SECONDS` from the first attempt"},
+		&cli.BoolFlag{Name: "retry-all-errors", Usage: "with --retry, retry on any error"},
+		&cli.BoolFlag{Name: "retry-connrefused", Usage: "with --retry, retry a refused connection too"},
+		&cli.StringFlag{Name: "continue-at", Aliases: []string{"C"}, Usage: "resume at byte `OFFSET` (- for the size of the -o file), appending to the -o file"},
+		&cli.StringFlag{Name: "range", Aliases: []string{"r"}, Usage: "ask for the bytes `RANGE` only (0-99, 100-, -500, 0-9,20-29)"},
+
 		// Network.
 		&cli.StringFlag{Name: "proxy", Aliases: []string{"x"}, Usage: "use the SOCKS5 proxy `URL`: socks5h://[user:pass@]host:port (proxy resolves names) or socks5://"},
 		&cli.StringFlag{Name: "noproxy", Usage: "connect directly to the hosts in `LIST` (comma-separated, * for all)"},
@@ -52,11 +58,13 @@ func flags() []cli.Flag {
 		&cli.BoolFlag{Name: "ipv6", Aliases: []string{"6"}, Usage: "the target's IPv6 addresses only (not the proxy's or Tor's)"},
 		&cli.BoolFlag{Name: "insecure", Aliases: []string{"k"}, Usage: "do not verify the server's certificate"},
 		&cli.StringFlag{Name: "cacert", Usage: "trust the CA certificates in PEM `FILE` instead of the system's"},
+		&cli.BoolFlag{Name: "no-keepalive", Usage: "open a new connection for every request (by default one to the same host, over the same route, is reused)"},
 
 		// Tor.
 		&cli.BoolFlag{Name: "tor", Usage: "go through Tor (fail closed: never direct, never a local DNS query)"},
 		&cli.StringFlag{Name: "tor-addr", Usage: "Tor's SocksPort `ADDR`: host:port or unix:/path (implies --tor; default $SOCKFETCH_TOR_ADDR, else 127.0.0.1:9050 then :9150)"},
-		&cli.BoolFlag{Name: "new-circuit", Usage: "send random SOCKS credentials so that Tor uses a fresh circuit"},
+		&cli.BoolFlag{Name: "new-circuit", Usage: "send random SOCKS credentials so that Tor uses a fresh circuit (--new-circuit=each: one per transfer)"},
+		&cli.BoolFlag{Name: newCircuitEach, Hidden: true}, // --new-circuit=each, as normalizeArgs writes it
 		&cli.BoolFlag{Name: "lock", Usage: "with -x socks5h://: let the kernel allow this process no TCP connect but to the proxy's port (on by default with --tor)"},
 		&cli.BoolFlag{Name: "no-lock", Usage: "do not apply the kernel lock (Landlock) that holds --tor to Tor's port"},
 		&cli.BoolFlag{Name: "require-lock", Usage: "exit 2 where the kernel cannot apply the lock, instead of going on without it"},
@@ -67,6 +75,11 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "trace-ascii", Usage: "write a curl-style ASCII trace to `FILE` (- stdout, % stderr)"},
 		&cli.BoolFlag{Name: "trace-time", Usage: "add a time stamp to each trace line"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours in -v and --explain (also: NO_COLOR set in the environment)"},
+
+		// Parallel transfers.
+		&cli.BoolFlag{Name: "parallel", Aliases: []string{"Z"}, Usage: "run the transfers at once (stdout keeps command-line order)"},
+		&cli.StringFlag{Name: "parallel-max", Usage: "with -Z, at most `N` transfers at once (default 50, at most 300)"},
+		&cli.BoolFlag{Name: "parallel-immediate", Usage: "accepted as curl's: with HTTP/1.1 every parallel transfer connects at once"},
 
 		// Config files, cookies and saved names (config.go, cookies.go, savename.go).
 		&cli.StringSliceFlag{Name: "config", Aliases: []string{"K"}, Usage: "read options from `FILE` in curl's config syntax (- for stdin; never a .curlrc)"},
@@ -80,7 +93,7 @@ func flags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "url", Usage: "fetch `URL` (as an argument; for configs: url = URL)"},
 
 		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
-	}
+	})
 }
 
 // urfave/cli v2 computes a flag's names with a regular expression on every

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sockfetch/fetch"
 	"sockfetch/internal/testenv"
@@ -27,7 +28,8 @@ type runOpts struct {
 	stdin    string
 	resolver fetch.Resolver // nil: hostsResolver with localhost only
 	dial     func(ctx context.Context, network, address string) (net.Conn, error)
-	restrict restrictFunc // the kernel lock's stand-in; nil: fakeRestrict
+	restrict restrictFunc                                     // the kernel lock's stand-in; nil: fakeRestrict
+	sleep    func(ctx context.Context, d time.Duration) error // the wait between retries; nil: a timer
 }
 
 // sockfetch runs the app in-process with args, an empty environment and a
@@ -50,6 +52,7 @@ func sockfetchWith(t *testing.T, o runOpts, args ...string) result {
 		resolver: o.resolver,
 		dial:     o.dial,
 		restrict: o.restrict,
+		sleep:    o.sleep,
 	}
 	if s.restrict == nil {
 		s.restrict = fakeRestrict

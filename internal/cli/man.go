@@ -47,7 +47,11 @@ connection, and **sockfetch parse** shows how saved bytes are read.
 
 A URL without a scheme means http://. Several URLs are fetched in order; a
 failed one does not stop the next, and the exit status is the last one's.
-Options may come before or after the URLs.
+Options may come before or after the URLs. URLs to the same host, and the
+hops of a redirect, reuse one connection where HTTP lets it persist, as curl
+does (over the same route: directly, the same proxy and credentials, or Tor
+with the same circuit credentials); **--no-keepalive** opens a new one for
+every request.
 
 With **--tor**, sockfetch fails closed: it never connects directly and never
 resolves the target's name on this machine.
@@ -76,8 +80,10 @@ var exitMeanings = []struct {
 	{18, "The body ended before its announced end."},
 	{22, "Status 400 or more with -f."},
 	{23, "The output could not be written."},
-	{26, "A local file could not be read (-d @file, --cacert, -w @file, -K FILE, the parse input, the control cookie)."},
+	{25, "An upload could not be made: -T - with -0 (HTTP/1.0 has no chunked encoding)."},
+	{26, "A local file could not be read (-d @file, -F @file, -T FILE, --cacert, -w @file, -K FILE, the parse input, the control cookie)."},
 	{28, "Timeout (--max-time, --connect-timeout)."},
+	{33, "A resume (-C) that the server answered with something else than the rest of the file; the file is left as it was."},
 	{35, "TLS handshake failed."},
 	{47, "Too many redirects."},
 	{52, "The server closed without sending a byte (parse: empty input)."},
@@ -96,6 +102,7 @@ var manExamples = []struct{ what, command string }{
 	{"Save a page, failing on HTTP errors, quietly, following redirects:", "sockfetch -fsSL -o page.html https://example.com/"},
 	{"Time a fetch:", "sockfetch -s -o /dev/null -w '%{http_code} %{time_total}\\n' https://example.com/"},
 	{"Fetch through Tor, on a circuit of its own:", "sockfetch --tor --new-circuit https://example.com/"},
+	{"Resume a download, retrying what may pass (through Tor, on a fresh circuit):", "sockfetch --tor --retry 5 -f -C - -o big.iso https://example.com/big.iso"},
 	{"Through a SOCKS5 proxy that resolves the name:", "sockfetch -x socks5h://127.0.0.1:1080 https://example.com/"},
 	{"See every layer of a fetch explained:", "sockfetch --explain https://example.com/"},
 	{"Capture a response exactly as it came off the connection, then see how it is read:", "sockfetch --raw -i https://example.com/ > resp.bin\nsockfetch parse resp.bin"},

@@ -18,16 +18,19 @@ const defaultMaxRedirs = 10
 // value built by demo. -#/--progress-bar is accepted and changes nothing,
 // so it has no field.
 type options struct {
-	urls    []string // the arguments, fetched in order
-	version bool     // -V
-	output  outputOptions
-	request requestOptions
-	limits  limitOptions
-	network networkOptions
-	tor     torOptions
-	views   viewOptions
-	cookies cookieOptions // -b, -c, -j (cookies.go)
-	save    saveOptions   // -J, --remote-name-all, --output-dir, --create-dirs (savename.go)
+	urls     []string // the arguments, fetched in order
+	version  bool     // -V
+	output   outputOptions
+	request  requestOptions
+	limits   limitOptions
+	network  networkOptions
+	tor      torOptions
+	views    viewOptions
+	retry    retryOptions    // --retry and its options (retry.go)
+	resume   resumeOptions   // -C and -r (retry.go)
+	parallel parallelOptions // -Z and its options (parallel.go)
+	cookies  cookieOptions   // -b, -c, -j (cookies.go)
+	save     saveOptions     // -J, --remote-name-all, --output-dir, --create-dirs (savename.go)
 }
 
 // outputOptions say where the response goes and what is said about it.
@@ -44,19 +47,17 @@ type outputOptions struct {
 
 // requestOptions are what the request says.
 type requestOptions struct {
-	method     string   // -X; "" for GET, POST or HEAD as the other options imply
-	head       bool     // -I
-	headers    []string // -H, each as given ("Name: value", or "Name:" to remove a default)
-	data       []string // -d, "@file" not yet read
-	dataRaw    []string // --data-raw
-	dataBinary []string // --data-binary, "@file" not yet read
-	user       string   // -u USER:PASSWORD
-	userAgent  *string  // -A; nil when not given ("" sends none)
-	referer    string   // -e
-	compressed bool     // --compressed
-	raw        bool     // --raw
-	http10     bool     // -0
-	pathAsIs   bool     // --path-as-is
+	method     string      // -X; "" for GET, POST or HEAD as the other options imply
+	head       bool        // -I
+	headers    []string    // -H, each as given ("Name: value", or "Name:" to remove a default)
+	body       bodyOptions // -d, --data-*, --json, -F, -G, -T (body.go)
+	user       string      // -u USER:PASSWORD
+	userAgent  *string     // -A; nil when not given ("" sends none)
+	referer    string      // -e
+	compressed bool        // --compressed
+	raw        bool        // --raw
+	http10     bool        // -0
+	pathAsIs   bool        // --path-as-is
 }
 
 // limitOptions bound the transfer.
@@ -76,13 +77,15 @@ type networkOptions struct {
 	ipv6     bool    // -6
 	insecure bool    // -k
 	caCert   string  // --cacert FILE
+	noReuse  bool    // --no-keepalive
 }
 
 // torOptions say whether and how to go through Tor.
 type torOptions struct {
 	on         bool        // --tor, or --tor-addr given
 	addr       string      // --tor-addr
-	newCircuit bool        // --new-circuit (also through -x)
+	newCircuit bool        // --new-circuit (also through -x), or --new-circuit=each
+	each       bool        // --new-circuit=each: a fresh circuit for each transfer, not one for the run
 	lock       lockOptions // --lock, --no-lock, --require-lock (also through -x)
 }
 
@@ -117,9 +120,7 @@ func readOptions(c *cli.Context) (options, error) {
 			method:     c.String("request"),
 			head:       c.Bool("head"),
 			headers:    c.StringSlice("header"),
-			data:       c.StringSlice("data"),
-			dataRaw:    c.StringSlice("data-raw"),
-			dataBinary: c.StringSlice("data-binary"),
+			body:       readBodyOptions(c),
 			user:       c.String("user"),
 			userAgent:  stringIfSet(c, "user-agent"),
 			referer:    c.String("referer"),
@@ -136,11 +137,13 @@ func readOptions(c *cli.Context) (options, error) {
 			ipv6:     c.Bool("ipv6"),
 			insecure: c.Bool("insecure"),
 			caCert:   c.String("cacert"),
+			noReuse:  c.Bool("no-keepalive"),
 		},
 		tor: torOptions{
 			on:         c.Bool("tor") || c.IsSet("tor-addr"),
 			addr:       c.String("tor-addr"),
-			newCircuit: c.Bool("new-circuit"),
+			newCircuit: c.Bool("new-circuit") || c.Bool(newCircuitEach),
+			each:       c.Bool(newCircuitEach),
 			lock:       lockOptions{lock: c.Bool("lock"), noLock: c.Bool("no-lock"), require: c.Bool("require-lock")},
 		},
 		views: viewOptions{
@@ -173,6 +176,12 @@ func readOptions(c *cli.Context) (options, error) {
 		if o.limits.maxFileSize, err = parseSize(s); err != nil {
 			return o, usageErr("--max-filesize %q: %v", s, err)
 		}
+	}
+	if err := readRetryOptions(c, &o); err != nil {
+		return o, err
+	}
+	if err := readParallelOptions(c, &o); err != nil {
+		return o, err
 	}
 	return o, nil
 }

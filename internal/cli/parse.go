@@ -241,8 +241,7 @@ func parseWriteLeftover(w io.Writer, n int64, first string, switched bool) {
 
 const leftoverText = `They are not part of it: the response ended where its framing says. On a
 connection kept open, a client would read them as the start of the next
-response; sockfetch asks for one response per connection (Connection: close)
-and ignores them.
+response; sockfetch ignores them and does not reuse the connection.
 `
 
 // parseExit maps the parser's verdict to the exit code a fetch would have

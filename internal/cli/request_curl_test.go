@@ -18,8 +18,7 @@ import (
 // URL forms, redirects and options whose meaning curl 7.88 defines, and run
 // the installed curl (when there is one) with the same command line against
 // a server of the same routes: both must send the bytes of want. Only what
-// README documents as different is normalised: the User-Agent value and
-// sockfetch's "Connection: close". Every name is an IP literal or resolves
+// README documents as different is normalised: the User-Agent value. Every name is an IP literal or resolves
 // through the test's own resolver; curl is given IP literals only.
 
 // addrMark stands for the server's 127.0.0.1:PORT in wanted bytes, and
@@ -53,20 +52,19 @@ func locationReply(loc string) testserver.Reply {
 // normalised.
 const uaLine = "User-Agent: UA\r\n"
 
-// get is a GET head with the default fields of curl (sockfetch's
-// Connection: close aside), the given fields after them.
+// get is a GET head with the default fields of curl, the given fields
+// after them.
 func get(target string, fields ...string) string {
 	return "GET " + target + " HTTP/1.1\r\nHost: " + addrMark + "\r\n" + uaLine + "Accept: */*\r\n" + strings.Join(fields, "") + "\r\n"
 }
 
 // normalizeHead replaces addr and the program's User-Agent value by their
-// marks and drops sockfetch's "Connection: close".
+// marks.
 func normalizeHead(head, addr string) string {
 	h := head
 	if addr != "" {
 		h = strings.ReplaceAll(h, addr, addrMark)
 	}
-	h = strings.Replace(h, "Connection: close\r\n", "", 1)
 	lines := strings.SplitAfter(h, "\r\n")
 	for i, l := range lines {
 		if strings.HasPrefix(l, "User-Agent: sockfetch/") || strings.HasPrefix(l, "User-Agent: curl/") {

@@ -34,7 +34,7 @@ func TestRequestBytes(t *testing.T) {
 	sockfetch(t, srv.URL+"/a/b?c=d#frag").want(t, 0, "hello, world\n")
 	got := string(onlyRequest(t, srv).Head)
 	want := "GET /a/b?c=d HTTP/1.1\r\nHost: " + srv.Addr + "\r\nUser-Agent: sockfetch/" + version +
-		"\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+		"\r\nAccept: */*\r\n\r\n"
 	if got != want {
 		t.Errorf("request:\n got %q\nwant %q", got, want)
 	}

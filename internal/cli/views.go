@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io"
+	"sync"
 
 	"sockfetch/explain"
 	"sockfetch/fetch/fetchtrace"
@@ -12,8 +13,7 @@ import (
 // line: -v, --explain, --trace and --trace-ascii.
 type views struct {
 	verbose *explain.Verbose
-	explain func() *explain.View // a fresh view per URL
-	view    *explain.View
+	explain func(w io.Writer) *explain.View // a fresh view per URL, written to w
 	traces  []*explain.Trace
 	closers []func()
 }
@@ -26,7 +26,7 @@ func (a *app) openViews(vo *viewOptions) (*views, error) {
 	}
 	if vo.explain {
 		o := explainOptions(a.stderr, a.getenv, vo.noColor)
-		v.explain = func() *explain.View { return explain.New(a.stderr, o) }
+		v.explain = func(w io.Writer) *explain.View { return explain.New(w, o) }
 	}
 	for _, t := range []struct {
 		name  string
@@ -60,38 +60,46 @@ func explainOptions(w io.Writer, getenv func(string) string, noColor bool) expla
 }
 
 // observer returns the function to give fetch for the next URL, or nil when
-// nothing observes (so that fetch records nothing).
-func (v *views) observer() func(fetchtrace.Event) {
+// nothing observes (so that fetch records nothing), and the function that
+// ends its views. Its --explain view writes to stderr. When mu is not nil
+// (parallel transfers, which observe at once), -v and the traces take it
+// for each event, so that their lines stay whole; the explain view, one per
+// URL, does not: stderr is its own (parallel.go).
+func (v *views) observer(stderr io.Writer, mu *sync.Mutex) (observe func(fetchtrace.Event), finish func()) {
 	var obs []func(fetchtrace.Event)
 	if v.verbose != nil {
 		obs = append(obs, v.verbose.Observe)
 	}
-	if v.explain != nil {
-		v.view = v.explain()
-		obs = append(obs, v.view.Observe)
-	}
 	for _, t := range v.traces {
 		obs = append(obs, t.Observe)
 	}
+	if mu != nil && len(obs) > 0 {
+		shared := obs
+		obs = []func(fetchtrace.Event){func(e fetchtrace.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, o := range shared {
+				o(e)
+			}
+		}}
+	}
+	finish = func() {}
+	if v.explain != nil {
+		view := v.explain(stderr)
+		obs = append(obs, view.Observe)
+		finish = view.Finish
+	}
 	switch len(obs) {
 	case 0:
-		return nil
+		return nil, finish
 	case 1:
-		return obs[0]
+		return obs[0], finish
 	}
 	return func(e fetchtrace.Event) {
 		for _, o := range obs {
 			o(e)
 		}
-	}
-}
-
-// finishURL ends the views of one URL.
-func (v *views) finishURL() {
-	if v.view != nil {
-		v.view.Finish()
-		v.view = nil
-	}
+	}, finish
 }
 
 // close flushes and closes the trace files.

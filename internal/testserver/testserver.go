@@ -11,6 +11,7 @@ package testserver
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -52,6 +53,23 @@ type Reply struct {
 	// ClientHello, with an error). Only for the route "".
 	Immediate bool
 
+	// KeepAlive reads the next request on the same connection after Raw
+	// (a persistent connection, RFC 9112 §9.3) instead of closing it.
+	KeepAlive bool
+	// Continue answers a request head with Expect: 100-continue with
+	// "HTTP/1.1 100 Continue" before the body is read.
+	Continue bool
+
+	// BeforeBody answers with Raw as soon as the head is read, without
+	// reading the body (a server refusing an upload); the body the client
+	// sends after all is then read and recorded.
+	BeforeBody bool
+
+	// ExpectFailed, when set, answers a request head with Expect:
+	// 100-continue with these bytes (a 417) before its body, as BeforeBody;
+	// a request without Expect gets Raw as usual.
+	ExpectFailed []byte
+
 	// Handle, when set, takes over the connection after the request was
 	// read; the fields above are ignored.
 	Handle func(c net.Conn, req *Request)
@@ -60,9 +78,10 @@ type Reply struct {
 // Request is a request as the server read it.
 type Request struct {
 	Head   []byte // request line to the empty line, as received
-	Body   []byte // Content-Length bytes after the head
+	Body   []byte // Content-Length bytes after the head, or a chunked body's bytes as sent (framing kept)
 	Method string
 	Target string
+	Conn   int // the connection it came on: 1 for the first accepted
 }
 
 // Header returns the value of the first field named name (case-insensitive),
@@ -167,6 +186,7 @@ func (s *Server) serve() {
 		s.mu.Lock()
 		s.conns[c] = true
 		s.accepted++
+		n := s.accepted
 		s.mu.Unlock()
 		s.wg.Add(1)
 		go func() {
@@ -177,7 +197,7 @@ func (s *Server) serve() {
 				s.mu.Unlock()
 				c.Close()
 			}()
-			s.handle(c)
+			s.handle(c, n)
 		}()
 	}
 }
@@ -185,7 +205,7 @@ func (s *Server) serve() {
 // maxHead bounds the request head the server reads.
 const maxHead = 64 << 10
 
-func (s *Server) handle(c net.Conn) {
+func (s *Server) handle(c net.Conn, n int) {
 	if r := s.routes[""]; r.Immediate {
 		c.Write(r.Raw)
 		if tc, ok := c.(*net.TCPConn); ok {
@@ -195,14 +215,18 @@ func (s *Server) handle(c net.Conn) {
 		return
 	}
 	br := bufio.NewReader(c)
-	req, err := readRequest(br)
-	if err != nil {
-		return
+	for s.answer(c, br, n) {
 	}
-	s.mu.Lock()
-	s.requests = append(s.requests, req)
-	s.mu.Unlock()
+}
 
+// answer reads one request on c (the n-th accepted) and answers it; it
+// reports whether the connection carries another.
+func (s *Server) answer(c net.Conn, br *bufio.Reader, n int) bool {
+	req, err := readHead(br)
+	if err != nil {
+		return false
+	}
+	req.Conn = n
 	path, _, _ := strings.Cut(req.Target, "?")
 	r, ok := s.routes[path]
 	if !ok {
@@ -211,13 +235,37 @@ func (s *Server) handle(c net.Conn) {
 	if !ok {
 		r = Reply{Raw: []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")}
 	}
+	record := func() {
+		s.mu.Lock()
+		s.requests = append(s.requests, req)
+		s.mu.Unlock()
+	}
+	if e, _ := req.Header("Expect"); r.Continue && strings.EqualFold(e, "100-continue") {
+		if _, err := c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n")); err != nil {
+			return false
+		}
+	}
+	if e, _ := req.Header("Expect"); r.ExpectFailed != nil && strings.EqualFold(e, "100-continue") {
+		r = Reply{Raw: r.ExpectFailed, BeforeBody: true}
+	}
+	if r.BeforeBody {
+		c.Write(r.Raw)
+		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		readBody(br, req)
+		record()
+		return false
+	}
+	if err := readBody(br, req); err != nil {
+		return false
+	}
+	record()
 	if r.Handle != nil {
 		r.Handle(c, req)
-		return
+		return false
 	}
 	if r.Silent {
 		s.waitClient(c)
-		return
+		return false
 	}
 	raw := r.Raw
 	if r.Reset && r.ResetAfter < len(raw) {
@@ -227,15 +275,15 @@ func (s *Server) handle(c net.Conn) {
 		for i := range raw {
 			select {
 			case <-s.closed:
-				return
+				return false
 			case <-time.After(r.Drip):
 			}
 			if _, err := c.Write(raw[i : i+1]); err != nil {
-				return
+				return false
 			}
 		}
 	} else if _, err := c.Write(raw); err != nil {
-		return
+		return false
 	}
 	switch {
 	case r.Reset:
@@ -249,16 +297,19 @@ func (s *Server) handle(c net.Conn) {
 		for {
 			select {
 			case <-s.closed:
-				return
+				return false
 			default:
 			}
 			if _, err := c.Write(chunk); err != nil {
-				return
+				return false
 			}
 		}
 	case r.KeepOpen:
 		s.waitClient(c)
+	case r.KeepAlive:
+		return true
 	}
+	return false
 }
 
 // waitClient returns when the client closed c or the server is closing.
@@ -274,8 +325,8 @@ func (s *Server) waitClient(c net.Conn) {
 	}
 }
 
-// readRequest reads a request head and its Content-Length body.
-func readRequest(br *bufio.Reader) (*Request, error) {
+// readHead reads a request head.
+func readHead(br *bufio.Reader) (*Request, error) {
 	var head []byte
 	for {
 		line, err := br.ReadSlice('\n')
@@ -296,16 +347,48 @@ func readRequest(br *bufio.Reader) (*Request, error) {
 	if len(parts) >= 2 {
 		req.Method, req.Target = parts[0], parts[1]
 	}
+	return req, nil
+}
+
+// readBody reads the body of req: Content-Length bytes (under 64 MiB), or
+// a chunked body to its last chunk and empty trailer section, framing
+// kept.
+func readBody(br *bufio.Reader, req *Request) error {
+	if te, _ := req.Header("Transfer-Encoding"); strings.EqualFold(te, "chunked") {
+		for {
+			line, err := br.ReadString('\n')
+			req.Body = append(req.Body, line...)
+			if err != nil {
+				return err
+			}
+			size, err := strconv.ParseInt(strings.TrimSpace(line), 16, 64)
+			if err != nil || size < 0 || size > 64<<20 {
+				return errors.New("testserver: bad chunk size")
+			}
+			if size == 0 {
+				end, err := br.ReadString('\n')
+				req.Body = append(req.Body, end...)
+				return err
+			}
+			chunk := make([]byte, size+2)
+			if _, err := io.ReadFull(br, chunk); err != nil {
+				return err
+			}
+			req.Body = append(req.Body, chunk...)
+		}
+	}
 	if v, ok := req.Header("Content-Length"); ok {
 		n, err := strconv.Atoi(v)
 		if err == nil && n > 0 && n < 64<<20 {
 			req.Body = make([]byte, n)
-			if _, err := io.ReadFull(br, req.Body); err != nil {
-				return nil, err
+			got, err := io.ReadFull(br, req.Body)
+			req.Body = req.Body[:got]
+			if err != nil {
+				return err
 			}
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // Fixture returns the bytes of one of this package's wire fixtures

@@ -5,7 +5,8 @@
 // checks that sockfetch's output equals curl's, then runs every comparison
 // alternating the two programs (A B A B, -pairs pairs, after one warm-up run
 // of each): a 1 GiB body with Content-Length and chunked to /dev/null, the
-// same through dante, and a 1 KiB page (whole process). Peak RSS comes from
+// same through dante, a 1 KiB page (whole process), and 50 pages on one
+// origin and 20 through dante in one process (connection reuse). Peak RSS comes from
 // /usr/bin/time -v. The parser benchmarks in bench/ run with go test -bench
 // and are summarised by benchstat. Last, strace counts the body path's
 // system calls to show whether the kernel fast path (splice) ran.
@@ -23,6 +24,8 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -48,6 +51,7 @@ func main() {
 	flag.IntVar(&cfg.benchCount, "count", 10, "go test -count for the parser benchmarks")
 	flag.BoolVar(&cfg.parse, "parse", true, "run the parser benchmarks")
 	flag.BoolVar(&cfg.strace, "strace", true, "count the body path's system calls with strace")
+	flag.StringVar(&cfg.rows, "rows", "", "time only the comparisons whose name matches this `regexp`, and skip peak RSS, strace and the parser benchmarks")
 	flag.Parse()
 
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
@@ -75,6 +79,7 @@ type config struct {
 	goCmd                        string
 	pairs, rssRuns, benchCount   int
 	parse, strace                bool
+	rows                         string // -rows: a regexp over comparison names; "": all
 }
 
 // run starts the origin and dante, measures everything and returns the
@@ -82,6 +87,15 @@ type config struct {
 func run(cfg *config) (*table, error) {
 	becomeSubreaper()
 	defer reapOrphans()
+
+	var only *regexp.Regexp
+	if cfg.rows != "" {
+		var err error
+		if only, err = regexp.Compile(cfg.rows); err != nil {
+			return nil, fmt.Errorf("-rows: %w", err)
+		}
+		cfg.parse, cfg.strace = false, false
+	}
 
 	t := &table{started: time.Now(), loadStart: loadavg(), goCmd: cfg.goCmd}
 	origin, err := startServer(cfg, "sendfile")
@@ -141,9 +155,20 @@ func run(cfg *config) (*table, error) {
 		{name: "1 GiB Content-Length, write(2) origin (context)", bytes: 1 << 30,
 			a: []string{cfg.sockfetch, "-s", "-o", "/dev/null", writeOrigin.url + "/cl/1g"},
 			b: []string{cfg.curl, "-s", "-o", "/dev/null", writeOrigin.url + "/cl/1g"}},
+		// Several URLs in one process: the origin keeps the connection
+		// open (/ka/), so both clients can reuse it; stdout is /dev/null.
+		{name: "50 URLs × 1 KiB on one origin, one process", bytes: 1 << 10, goal: 0.8,
+			a: manyURLs([]string{cfg.sockfetch, "-s"}, base+"/ka/cl/1k", 50),
+			b: manyURLs([]string{cfg.curl, "-s"}, base+"/ka/cl/1k", 50)},
+		{name: "20 URLs × 1 KiB via dante (socks5h), one process", bytes: 1 << 10, goal: 0.8,
+			a: manyURLs(append([]string{cfg.sockfetch, "-s"}, sfProxy...), base+"/ka/cl/1k", 20),
+			b: manyURLs(append([]string{cfg.curl, "-s"}, curlProxy...), base+"/ka/cl/1k", 20)},
 	}
 	for i := range comparisons {
 		c := &comparisons[i]
+		if only != nil && !only.MatchString(c.name) {
+			continue
+		}
 		if !have {
 			c.a = nil
 		}
@@ -152,8 +177,18 @@ func run(cfg *config) (*table, error) {
 		t.rows = append(t.rows, c.row())
 	}
 
-	log.Printf("peak RSS")
-	t.rss = measureRSS(cfg, have, sf()("/cl/1g"), sf()("/cl/10m"), cu()("/cl/1g"), cu()("/cl/10m"))
+	if only == nil {
+		log.Printf("peak RSS")
+		parallel := func(prog string) []string {
+			argv := []string{prog, "-s", "-Z"}
+			for range 50 {
+				argv = append(argv, "-o", "/dev/null", base+"/cl/10m")
+			}
+			return argv
+		}
+		t.rss = measureRSS(cfg, have, sf()("/cl/1g"), sf()("/cl/10m"), cu()("/cl/1g"), cu()("/cl/10m"),
+			parallel(cfg.sockfetch), parallel(cfg.curl))
+	}
 
 	if cfg.strace {
 		log.Printf("strace")
@@ -176,6 +211,15 @@ func run(cfg *config) (*table, error) {
 	t.loadEnd = loadavg()
 	t.finished = time.Now()
 	return t, nil
+}
+
+// manyURLs returns argv followed by url n times.
+func manyURLs(argv []string, url string, n int) []string {
+	argv = slices.Clone(argv)
+	for range n {
+		argv = append(argv, url)
+	}
+	return argv
 }
 
 // loadavg returns the first three fields of /proc/loadavg.

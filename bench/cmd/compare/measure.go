@@ -208,7 +208,38 @@ func check(cfg *config, base, proxy string) error {
 			return fmt.Errorf("sockfetch %s %s: body differs from curl's", strings.Join(c.sf, " "), c.path)
 		}
 	}
+	// Several URLs on one kept-open connection (the reuse rows), to stdout.
+	for _, c := range []struct{ sf, curl []string }{
+		{nil, nil},
+		{[]string{"-x", "socks5h://" + proxy}, []string{"--socks5-hostname", proxy}},
+	} {
+		urls := []string{base + "/ka/cl/1k", base + "/ka/chunked/1000000", base + "/ka/cl/10m"}
+		want, err := stdoutSum(append(append([]string{cfg.curl, "-s"}, c.curl...), urls...))
+		if err != nil {
+			return fmt.Errorf("curl, three URLs: %w", err)
+		}
+		got, err := stdoutSum(append(append([]string{cfg.sockfetch, "-s"}, c.sf...), urls...))
+		if err != nil {
+			return fmt.Errorf("sockfetch %s, three URLs: %w", strings.Join(c.sf, " "), err)
+		}
+		if got != want {
+			return fmt.Errorf("sockfetch %s, three URLs on one connection: output differs from curl's", strings.Join(c.sf, " "))
+		}
+	}
 	return nil
+}
+
+// stdoutSum runs argv and returns the SHA-256 of its standard output.
+func stdoutSum(argv []string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	h := sha256.New()
+	cmd.Stdout = h
+	if err := cmd.Run(); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }
 
 // fetchSum runs argv with "-o FILE" before its last argument and returns
@@ -232,6 +263,7 @@ func fetchSum(argv []string, dir string) (string, error) {
 // rss holds median peak RSS figures in KiB.
 type rss struct {
 	sf1g, sf10m, cu1g, cu10m int64
+	sfPar, cuPar             int64 // -Z, 50 transfers of 10 MiB at once
 	err                      error
 }
 
@@ -252,7 +284,7 @@ func peakRSS(argv []string) (int64, error) {
 }
 
 // measureRSS takes the median peak RSS of each program on each body.
-func measureRSS(cfg *config, have bool, sf1g, sf10m, cu1g, cu10m []string) rss {
+func measureRSS(cfg *config, have bool, sf1g, sf10m, cu1g, cu10m, sfPar, cuPar []string) rss {
 	var r rss
 	med := func(argv []string) int64 {
 		if argv == nil || r.err != nil {
@@ -270,10 +302,10 @@ func measureRSS(cfg *config, have bool, sf1g, sf10m, cu1g, cu10m []string) rss {
 		return median(v)
 	}
 	if !have {
-		sf1g, sf10m = nil, nil
+		sf1g, sf10m, sfPar = nil, nil, nil
 	}
-	r.cu1g, r.cu10m = med(cu1g), med(cu10m)
-	r.sf1g, r.sf10m = med(sf1g), med(sf10m)
+	r.cu1g, r.cu10m, r.cuPar = med(cu1g), med(cu10m), med(cuPar)
+	r.sf1g, r.sf10m, r.sfPar = med(sf1g), med(sf10m), med(sfPar)
 	return r
 }
 

@@ -114,7 +114,13 @@ func (t *table) rssRows() []row {
 		big.met = verdict(r.sf1g <= 10*1024)
 		small.met = verdict(r.sf1g-r.sf10m <= 1024)
 	}
-	return []row{big, small}
+	par := row{what: "peak RSS, -Z: 50 × 10 MiB at once", ref: "curl " + mib(r.cuPar), goal: "≤ 10 MiB", ours: "n/a"}
+	if r.sfPar > 0 && r.cuPar > 0 {
+		par.ours = mib(r.sfPar)
+		par.ratio = fmt.Sprintf("%.2f×", float64(r.sfPar)/float64(r.cuPar))
+		par.met = verdict(r.sfPar <= 10*1024)
+	}
+	return []row{big, small, par}
 }
 
 func (t *table) parseRows() []row {

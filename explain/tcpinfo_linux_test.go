@@ -1,0 +1,3 @@
+package explain
+
+const tcpInfoAvailable = true

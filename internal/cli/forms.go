@@ -1,0 +1,283 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"sockfetch/fetch"
+)
+
+// formPart is one -F or --form-string argument, parsed.
+type formPart struct {
+	name     string
+	value    string   // the field's text; with file or contents, the file's name
+	file     bool     // name=@file: the file attached, with a filename
+	contents bool     // name=<file: the file's bytes as the field's text
+	ctype    string   // ;type=
+	filename string   // ;filename=; hasName says it was given
+	hasName  bool     // ;filename= given
+	headers  []string // ;headers=
+}
+
+// errFormSpec is a -F argument curl would call "badly used".
+var errFormSpec = errors.New("want NAME=VALUE, NAME=@FILE or NAME=<FILE")
+
+// parseFormSpec parses a -F argument as curl 7.88 reads it: the name up
+// to the first '='; then @FILE (attached) or <FILE (its bytes as the
+// text) or the text; each a word that is either "quoted" (with \" and \\)
+// or ends at ';'; then ;type=, ;filename= and ;headers= words (others are
+// skipped, as curl skips them). literal (--form-string) takes the rest
+// after '=' as it is.
+func parseFormSpec(s string, literal bool) (formPart, error) {
+	name, rest, ok := strings.Cut(s, "=")
+	if !ok {
+		return formPart{}, errFormSpec
+	}
+	p := formPart{name: name}
+	if literal {
+		p.value = rest
+		return p, nil
+	}
+	switch {
+	case strings.HasPrefix(rest, "@"):
+		p.file, rest = true, rest[1:]
+	case strings.HasPrefix(rest, "<"):
+		p.contents, rest = true, rest[1:]
+	}
+	p.value, rest = formWord(rest)
+	for strings.HasPrefix(rest, ";") {
+		rest = strings.TrimLeft(rest[1:], " \t")
+		key, after, _ := strings.Cut(rest, "=")
+		var w string
+		switch strings.ToLower(key) {
+		case "type", "filename", "headers", "encoder":
+			w, rest = formWord(after)
+		default:
+			_, rest = formWord(rest) // unknown: skipped
+			continue
+		}
+		switch strings.ToLower(key) {
+		case "type":
+			p.ctype = w
+		case "filename":
+			p.filename, p.hasName = w, true
+		case "headers":
+			p.headers = append(p.headers, w)
+		}
+	}
+	if (p.file || p.contents) && p.value == "" {
+		return formPart{}, errFormSpec
+	}
+	return p, nil
+}
+
+// formWord returns the word at the start of s and what follows it: a
+// "quoted" word without its quotes (\ escapes the next byte), or the
+// bytes up to ';'.
+func formWord(s string) (word, rest string) {
+	if strings.HasPrefix(s, `"`) {
+		var b strings.Builder
+		for i := 1; i < len(s); i++ {
+			switch c := s[i]; {
+			case c == '\\' && i+1 < len(s):
+				i++
+				b.WriteByte(s[i])
+			case c == '"':
+				rest := s[i+1:]
+				if j := strings.IndexByte(rest, ';'); j >= 0 {
+					rest = rest[j:]
+				} else {
+					rest = ""
+				}
+				return b.String(), rest
+			default:
+				b.WriteByte(c)
+			}
+		}
+		// No closing quote: taken as it is, as curl does.
+	}
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
+}
+
+// curlTypes is curl's table of file name extensions to Content-Type for
+// -F name=@file (lib/mime.c); any other file is application/octet-stream.
+var curlTypes = map[string]string{
+	".gif": "image/gif", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+	".svg": "image/svg+xml", ".txt": "text/plain", ".htm": "text/html", ".html": "text/html",
+	".pdf": "application/pdf", ".xml": "application/xml",
+}
+
+// formQuote escapes a name or filename for Content-Disposition as curl
+// 7.88 does: '"' as %22, CR as %0D, LF as %0A.
+func formQuote(s string) string {
+	return strings.NewReplacer(`"`, "%22", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// formSegment is a piece of the multipart body: bytes, or a file's bytes
+// read as they are sent.
+type formSegment struct {
+	data []byte
+	file string // "" for data
+	size int64
+}
+
+// formBoundary is a boundary as curl 7.88 makes one: 24 dashes and 16
+// random hexadecimal digits.
+func formBoundary() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return strings.Repeat("-", 24) + hex.EncodeToString(b)
+}
+
+// formBody sets r's body to the multipart/form-data of the -F and
+// --form-string arguments, written as curl writes it. Attached files are
+// read as the body is sent, so their size never sets the memory used; a
+// file that cannot be read is exit 26 before anything connects.
+func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
+	// Written by hand, not with mime/multipart: its part headers come in
+	// sorted order and canonical case, curl's in its own order as given.
+	var buf bytes.Buffer
+	boundary := formBoundary()
+	var segs []formSegment
+	cut := func() {
+		if buf.Len() > 0 {
+			segs = append(segs, formSegment{data: bytes.Clone(buf.Bytes())})
+			buf.Reset()
+		}
+	}
+	for i, arg := range form {
+		p, err := parseFormSpec(arg.value, arg.kind == bodyFormString)
+		if err != nil {
+			return usageErr("-F %q: %v", arg.value, err)
+		}
+		if i > 0 {
+			buf.WriteString("\r\n")
+		}
+		buf.WriteString("--" + boundary + "\r\n")
+		disp := `form-data; name="` + formQuote(p.name) + `"`
+		filename := p.filename
+		if p.file && !p.hasName {
+			filename = filepath.Base(p.value)
+		}
+		if p.file || p.hasName {
+			disp += `; filename="` + formQuote(filename) + `"`
+		}
+		buf.WriteString("Content-Disposition: " + disp + "\r\n")
+		ctype := p.ctype
+		stdin := p.file && p.value == "-" // read whole, sent without a type, as curl
+		if ctype == "" && p.file && !stdin {
+			ctype = "application/octet-stream"
+			if t, ok := curlTypes[strings.ToLower(filepath.Ext(p.value))]; ok {
+				ctype = t
+			}
+		}
+		if ctype != "" {
+			if strings.ContainsAny(ctype, "\r\n") {
+				return usageErr("-F %q: type=%q: CR or LF in a type", arg.value, ctype)
+			}
+			buf.WriteString("Content-Type: " + ctype + "\r\n")
+		}
+		for _, line := range p.headers {
+			k, v, ok := strings.Cut(line, ":")
+			if !ok || strings.ContainsAny(line, "\r\n") {
+				return usageErr("-F %q: headers=%q: want 'Name: value'", arg.value, line)
+			}
+			buf.WriteString(strings.TrimSpace(k) + ": " + strings.TrimSpace(v) + "\r\n")
+		}
+		buf.WriteString("\r\n")
+		pw := &buf
+		switch {
+		case stdin:
+			b, err := a.readArgFile("-", "form data")
+			if err != nil {
+				return err
+			}
+			pw.Write(b)
+		case p.file:
+			size, err := a.formFile(p.value)
+			if err != nil {
+				return err
+			}
+			cut()
+			segs = append(segs, formSegment{file: p.value, size: size})
+		case p.contents:
+			b, err := a.readArgFile(p.value, "form data")
+			if err != nil {
+				return err
+			}
+			pw.Write(b)
+		default:
+			io.WriteString(pw, p.value)
+		}
+	}
+	buf.WriteString("\r\n--" + boundary + "--\r\n")
+	cut()
+	r.ContentType = "multipart/form-data; boundary=" + boundary
+	if r.Method == "" {
+		r.Method = "POST"
+	}
+	// Always streamed, as curl sends a form: %{size_request} counts the
+	// head only, and the whole body is %{size_upload}.
+	var size int64
+	for _, s := range segs {
+		size += int64(len(s.data)) + s.size
+	}
+	r.Upload = &fetch.Upload{Size: size, Open: func() (io.ReadCloser, error) { return openSegments(segs) }}
+	r.Expect = size > expectThreshold
+	return nil
+}
+
+// formFile checks that an attached file can be read and returns its size.
+func (a *app) formFile(name string) (int64, error) {
+	fi, err := os.Stat(name)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errors.New("not a regular file")
+	}
+	if err != nil {
+		return 0, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read form file %s: %v", name, pathReason(err)), Cause: err}
+	}
+	return fi.Size(), nil
+}
+
+// openSegments returns the multipart body: its bytes, each file opened in
+// turn as the body reaches it.
+func openSegments(segs []formSegment) (io.ReadCloser, error) {
+	var rs []io.Reader
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	for _, s := range segs {
+		if s.file == "" {
+			rs = append(rs, bytes.NewReader(s.data))
+			continue
+		}
+		f, err := os.Open(s.file)
+		if err != nil {
+			closeAll()
+			return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read form file %s: %v", s.file, pathReason(err)), Cause: err}
+		}
+		files = append(files, f)
+		rs = append(rs, io.LimitReader(f, s.size+1)) // a file that grew shows as too long
+	}
+	return &segmentsReader{Reader: io.MultiReader(rs...), close: closeAll}, nil
+}
+
+type segmentsReader struct {
+	io.Reader
+	close func()
+}
+
+func (s *segmentsReader) Close() error { s.close(); return nil }

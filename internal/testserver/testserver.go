@@ -66,8 +66,10 @@ type Reply struct {
 	BeforeBody bool
 
 	// ExpectFailed, when set, answers a request head with Expect:
-	// 100-continue with these bytes (a 417) before its body, as BeforeBody;
-	// a request without Expect gets Raw as usual.
+	// 100-continue with these bytes (a 417) before its body: the request is
+	// recorded without one and the connection reads the next request, or,
+	// when the 417 says Connection: close, as BeforeBody. A request without
+	// Expect gets Raw as usual.
 	ExpectFailed []byte
 
 	// Handle, when set, takes over the connection after the request was
@@ -246,6 +248,14 @@ func (s *Server) answer(c net.Conn, br *bufio.Reader, n int) bool {
 		}
 	}
 	if e, _ := req.Header("Expect"); r.ExpectFailed != nil && strings.EqualFold(e, "100-continue") {
+		if !bytes.Contains(bytes.ToLower(r.ExpectFailed), []byte("\r\nconnection: close\r\n")) {
+			// The connection carries the next request: a client that sent
+			// the body after all has its bytes read as that request's
+			// head, which fails, and no second request is recorded.
+			c.Write(r.ExpectFailed)
+			record()
+			return true
+		}
 		r = Reply{Raw: r.ExpectFailed, BeforeBody: true}
 	}
 	if r.BeforeBody {

@@ -473,7 +473,36 @@ func (v *View) request(e fetchtrace.Event) {
 	if v.reqBody > 0 {
 		v.p.line(3, stSent, "→ ["+plural(v.reqBody, "byte", "bytes")+" of body]")
 	}
+	if v.reqBody == 0 && announcesBody(head) {
+		// An upload (-T, -F with files) streams its body from its source
+		// after the head: its bytes are never in the request event.
+		v.p.linef(3, "sent %s of head; the body follows, streamed as it is built from the form, the file or stdin (its bytes are not shown here)", plural(v.reqHead, "byte", "bytes"))
+		return
+	}
 	v.p.linef(3, "sent %s of head and %s of body", plural(v.reqHead, "byte", "bytes"), plural(v.reqBody, "byte", "bytes"))
+}
+
+// announcesBody reports whether a request head says a body follows: a
+// Content-Length above 0, or chunked framing.
+func announcesBody(head []byte) bool {
+	for _, ln := range splitLines(head) {
+		name, val, ok := bytes.Cut(ln, []byte(":"))
+		if !ok {
+			continue
+		}
+		v := strings.TrimSpace(string(val))
+		switch strings.ToLower(string(name)) {
+		case "content-length":
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+				return true
+			}
+		case "transfer-encoding":
+			if strings.EqualFold(v, "chunked") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // splitLines splits b after each LF; a last line without LF is kept.

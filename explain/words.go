@@ -183,7 +183,17 @@ func requestFieldText(name, value string) string {
 		}
 		return "the length of our body"
 	case "content-type":
-		return "what kind of data our body is (" + mediaText(v) + ")"
+		return requestTypeText(v)
+	case "expect":
+		if strings.EqualFold(v, "100-continue") {
+			return "we wait for the server's 100 Continue before the body: it may refuse the upload first, and spare sending it (we wait 1 s at most)"
+		}
+		return "what we expect of the server"
+	case "transfer-encoding":
+		if strings.EqualFold(v, "chunked") {
+			return "our body goes in chunks, each after its size in hex, ending with a chunk of size 0: its length was not known in advance"
+		}
+		return "how our body is framed"
 	case "accept-encoding":
 		return "the compressions we can undo"
 	case "authorization":
@@ -199,6 +209,31 @@ func requestFieldText(name, value string) string {
 		return "the page we came from"
 	}
 	return ""
+}
+
+// requestTypeText explains the Content-Type of a body we send, the form
+// kinds in words: how the body is laid out, and, for multipart, where each
+// part begins.
+func requestTypeText(v string) string {
+	t, params, _ := strings.Cut(v, ";")
+	switch strings.ToLower(strings.TrimSpace(t)) {
+	case "application/x-www-form-urlencoded":
+		return "our body is a form as a web page sends it: name=value pairs joined by &, other bytes percent-encoded (-d)"
+	case "multipart/form-data":
+		b := ""
+		for _, p := range strings.Split(params, ";") {
+			if k, val, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "boundary") {
+				b = strings.Trim(val, `"`)
+			}
+		}
+		if b == "" {
+			return "our body is a form in parts (-F)"
+		}
+		return "our body is a form in parts (-F): each part starts on a line --" + b +
+			", then its own head (Content-Disposition names the field, and the file), an empty line and its bytes; " +
+			"--" + b + "-- ends the last. The boundary is random so that no part's bytes contain it"
+	}
+	return "what kind of data our body is (" + mediaText(v) + ")"
 }
 
 // mediaText glosses a media type.

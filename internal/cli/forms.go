@@ -228,23 +228,37 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 	}
 	// Always streamed, as curl sends a form: %{size_request} counts the
 	// head only, and the whole body is %{size_upload}.
+	// A file of unknown size (a pipe, /dev/stdin) makes the whole body
+	// chunked, after Expect: 100-continue, as curl sends it.
 	var size int64
 	for _, s := range segs {
+		if s.size < 0 {
+			size = -1
+			break
+		}
 		size += int64(len(s.data)) + s.size
 	}
+	if size < 0 && r.HTTP10 {
+		return &fetch.Error{Kind: errUploadFailed, Msg: "cannot send a form with a file of unknown size with -0: it needs chunked encoding, which HTTP/1.0 lacks"}
+	}
 	r.Upload = &fetch.Upload{Size: size, Open: func() (io.ReadCloser, error) { return openSegments(segs) }}
-	r.Expect = size > expectThreshold
+	r.Expect = size < 0 || size > expectThreshold
 	return nil
 }
 
-// formFile checks that an attached file can be read and returns its size.
+// formFile checks that an attached file can be read and returns its size:
+// -1 for a file that is not a regular one (a pipe, /dev/stdin), read to
+// its end as it is sent.
 func (a *app) formFile(name string) (int64, error) {
 	fi, err := os.Stat(name)
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errors.New("not a regular file")
+	if err == nil && fi.IsDir() {
+		err = errors.New("is a directory")
 	}
 	if err != nil {
 		return 0, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read form file %s: %v", name, pathReason(err)), Cause: err}
+	}
+	if !fi.Mode().IsRegular() {
+		return -1, nil
 	}
 	return fi.Size(), nil
 }
@@ -270,6 +284,10 @@ func openSegments(segs []formSegment) (io.ReadCloser, error) {
 			return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read form file %s: %v", s.file, pathReason(err)), Cause: err}
 		}
 		files = append(files, f)
+		if s.size < 0 {
+			rs = append(rs, f)
+			continue
+		}
 		rs = append(rs, io.LimitReader(f, s.size+1)) // a file that grew shows as too long
 	}
 	return &segmentsReader{Reader: io.MultiReader(rs...), close: closeAll}, nil

@@ -76,7 +76,7 @@ var exitMeanings = []struct {
 	{18, "The body ended before its announced end."},
 	{22, "Status 400 or more with -f."},
 	{23, "The output could not be written."},
-	{25, "An upload could not be made: -T - with -0 (HTTP/1.0 has no chunked encoding)."},
+	{25, "An upload could not be made: -T - or -F name=@PIPE with -0 (HTTP/1.0 has no chunked encoding)."},
 	{26, "A local file could not be read (-d @file, -F @file, -T FILE, --cacert, -w @file, the parse input, the control cookie)."},
 	{28, "Timeout (--max-time, --connect-timeout)."},
 	{35, "TLS handshake failed."},

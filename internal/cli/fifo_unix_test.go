@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // makeFIFO makes a named pipe at path that gives body to its first reader,
@@ -26,10 +27,18 @@ func makeFIFO(t *testing.T, path, body string) {
 		f.Close()
 	}()
 	t.Cleanup(func() {
-		// A writer still waiting for its reader is let go.
-		if f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
+		// A writer still waiting for its reader is let go: a reader that
+		// comes and goes, until the writer is done (it may not have
+		// reached its open yet).
+		for {
+			if f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+				defer f.Close()
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
-		<-done
 	})
 }

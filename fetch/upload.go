@@ -157,7 +157,18 @@ func copyUpload(w io.Writer, body io.Reader, size int64) (int64, error) {
 	buf := make([]byte, uploadChunk)
 	var sent int64
 	for {
-		n, rerr := body.Read(buf)
+		var n int
+		var rerr error
+		if size < 0 {
+			// Each chunk as full as the buffer, as curl's fread fills
+			// it: a chunk per 64 KiB, or the last bytes before the end.
+			n, rerr = io.ReadFull(body, buf)
+			if rerr == io.ErrUnexpectedEOF {
+				rerr = io.EOF
+			}
+		} else {
+			n, rerr = body.Read(buf)
+		}
 		if n > 0 {
 			if size >= 0 && sent+int64(n) > size {
 				return sent, errorf(ErrReadFile, nil, "the upload grew while it was sent (more than %d bytes)", size)

@@ -28,6 +28,7 @@ type bodyCase struct {
 	name  string
 	args  []string          // "ADDR" is the server's address, "DIR/" the files' folder
 	files map[string]string // written in DIR before the run
+	fifos map[string]string // named pipes in DIR giving these bytes
 	stdin string
 	reqs  []string // every request, head and body, in order
 	code  int
@@ -54,6 +55,9 @@ func runBodyCase(t *testing.T, tt bodyCase, run func(args []string, stdin string
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for name, body := range tt.fifos {
+		makeFIFO(t, filepath.Join(dir, name), body)
 	}
 	args := make([]string, len(tt.args))
 	for i, a := range tt.args {
@@ -202,6 +206,16 @@ func formPost(parts ...string) string {
 	return strings.Replace(h, "Content-Length: 0\r\n", "Content-Length: "+strconv.Itoa(n)+"\r\n", 1) + body
 }
 
+// chunkedForm is a POST of the parts in one chunk, after Expect, as curl
+// sends a form of unknown size.
+func chunkedForm(parts ...string) string {
+	body := strings.Join(parts, "\r\n") + "\r\n--BOUNDARY--\r\n"
+	n := len(body) + strings.Count(body, "BOUNDARY")*(40-len("BOUNDARY"))
+	return "POST / HTTP/1.1\r\nHost: " + addrMark + "\r\n" + uaLine + "Accept: */*\r\nTransfer-Encoding: chunked\r\n" +
+		"Content-Type: multipart/form-data; boundary=BOUNDARY\r\nExpect: 100-continue\r\n\r\n" +
+		strconv.FormatInt(int64(n), 16) + "\r\n" + body + "\r\n0\r\n\r\n"
+}
+
 // TestCurlForm: -F and --form-string as curl 7.88 writes multipart/form-data:
 // the part headers, a file's name and curl's Content-Type for it, <file as
 // text, ;type=, ;filename=, ;headers=, quoting (step 3 of issue 15).
@@ -222,8 +236,22 @@ func TestCurlForm(t *testing.T) {
 		{name: ";headers=", args: []string{"-F", `a=1;headers="X-H: v"`, "http://ADDR/"}, reqs: []string{formPost(part(`name="a"`, "X-H: v\r\n") + "1")}},
 		{name: "headers after the type as given", files: files, args: []string{"-F", `f=@DIR/pic.png;headers="a-h: v"`, "http://ADDR/"},
 			reqs: []string{formPost(part(`name="f"; filename="pic.png"`, "Content-Type: image/png\r\n", "a-h: v\r\n") + "PNGDATA")}},
+		{name: "type= runs on over unknown words", files: files,
+			args: []string{"-F", "a=@DIR/pic.png;type=text/html; charset=utf-8", "-F", "b=@DIR/pic.png;TYPE=a/b ;  c=d ;filename=q;x=y", "-F", "c=@DIR/pic.png;type=t/u;", "http://ADDR/"},
+			reqs: []string{formPost(part(`name="a"; filename="pic.png"`, "Content-Type: text/html; charset=utf-8\r\n")+"PNGDATA",
+				part(`name="b"; filename="q"`, "Content-Type: a/b ;  c=d\r\n")+"PNGDATA", part(`name="c"; filename="pic.png"`, "Content-Type: t/u;\r\n")+"PNGDATA")}},
+		{name: "a text's filename= sets its type", args: []string{"-F", "a=b;filename=x.TXT", "-F", "c=d;filename=e.bin", "http://ADDR/"},
+			reqs: []string{formPost(part(`name="a"; filename="x.TXT"`, "Content-Type: text/plain\r\n")+"b", part(`name="c"; filename="e.bin"`)+"d")}},
+		{name: "a Content-Type in headers= is the type", files: files,
+			args: []string{"-F", `f=@DIR/pic.png;headers="X-A: 1";headers="content-type:  t/u ";headers="X-B: 2"`, "http://ADDR/"},
+			reqs: []string{formPost(part(`name="f"; filename="pic.png"`, "Content-Type: t/u \r\n", "X-A: 1\r\n", "X-B: 2\r\n") + "PNGDATA")}},
+		{name: "an empty type= is exit 2", args: []string{"-F", "f=x;type=", "http://ADDR/"}, code: 2, err: "empty ;type="},
 		{name: "@- reads stdin, without a type", stdin: "hi", args: []string{"-F", "f=@-", "http://ADDR/"},
 			reqs: []string{formPost(part(`name="f"; filename="-"`) + "hi")}},
+		{name: "a pipe is sent chunked after Expect", fifos: map[string]string{"p.txt": "hello\n"}, reply: &testserver.Reply{Raw: okReply.Raw, Continue: true},
+			args: []string{"-F", "a=1", "-F", "f=@DIR/p.txt", "-F", "b=2", "http://ADDR/"},
+			reqs: []string{chunkedForm(part(`name="a"`)+"1", part(`name="f"; filename="p.txt"`, "Content-Type: text/plain\r\n")+"hello\n", part(`name="b"`)+"2")}},
+		{name: "-0 with a pipe is exit 25", fifos: map[string]string{"p": "hello\n"}, args: []string{"-0", "-F", "f=@DIR/p", "http://ADDR/"}, code: 25, err: "HTTP/1.0 lacks"},
 		{name: "no = is exit 2", args: []string{"-F", "a", "http://ADDR/"}, code: 2, err: `-F "a"`},
 		{name: "missing @file is exit 26", args: []string{"-F", "f=@DIR/none", "http://ADDR/"}, code: 26, err: "cannot read form file"},
 		{name: "missing <file is exit 26", args: []string{"-F", "f=<DIR/none", "http://ADDR/"}, code: 26, err: "cannot read form data"},

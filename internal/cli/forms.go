@@ -29,6 +29,12 @@ type formPart struct {
 // errFormSpec is a -F argument curl would call "badly used".
 var errFormSpec = errors.New("want NAME=VALUE, NAME=@FILE or NAME=<FILE")
 
+// errFormType is an empty ;type=, which curl calls "badly used" too.
+var errFormType = errors.New("an empty ;type=")
+
+// formSpaces are the bytes curl skips around -F's words (isspace).
+const formSpaces = " \t\r\n\v\f"
+
 // parseFormSpec parses a -F argument as curl 7.88 reads it: the name up
 // to the first '='; then @FILE (attached) or <FILE (its bytes as the
 // text) or the text; each a word that is either "quoted" (with \" and \\)
@@ -52,25 +58,49 @@ func parseFormSpec(s string, literal bool) (formPart, error) {
 		p.contents, rest = true, rest[1:]
 	}
 	p.value, rest = formWord(rest)
+	// ;type= runs on over the ;words after it that are not filename=,
+	// headers= or encoder= (curl keeps them in the type, as written), up
+	// to the last byte not a space: typeAt and typeEnd are offsets in s
+	// while it runs.
+	typeAt, typeEnd := 0, -1
+	at := func() int { return len(s) - len(rest) }
 	for strings.HasPrefix(rest, ";") {
-		rest = strings.TrimLeft(rest[1:], " \t")
+		rest = strings.TrimLeft(rest[1:], formSpaces)
 		key, after, _ := strings.Cut(rest, "=")
+		switch key = strings.ToLower(key); {
+		case key == "type" && typeEnd < 0:
+			rest = strings.TrimLeft(after, formSpaces)
+			typeAt = at()
+			fallthrough
+		case typeEnd >= 0 && key != "filename" && key != "headers" && key != "encoder":
+			seg, _, _ := strings.Cut(rest, ";")
+			typeEnd = at() + len(strings.TrimRight(seg, formSpaces))
+			rest = rest[len(seg):]
+			if typeAt == typeEnd {
+				return formPart{}, errFormType
+			}
+			continue
+		}
+		if typeEnd >= 0 {
+			p.ctype, typeEnd = s[typeAt:typeEnd], -1
+		}
 		var w string
-		switch strings.ToLower(key) {
-		case "type", "filename", "headers", "encoder":
+		switch key {
+		case "filename", "headers", "encoder":
 			w, rest = formWord(after)
 		default:
 			_, rest = formWord(rest) // unknown: skipped
 			continue
 		}
-		switch strings.ToLower(key) {
-		case "type":
-			p.ctype = w
+		switch key {
 		case "filename":
 			p.filename, p.hasName = w, true
 		case "headers":
 			p.headers = append(p.headers, w)
 		}
+	}
+	if typeEnd >= 0 {
+		p.ctype = s[typeAt:typeEnd]
 	}
 	if (p.file || p.contents) && p.value == "" {
 		return formPart{}, errFormSpec
@@ -173,12 +203,29 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 			disp += `; filename="` + formQuote(filename) + `"`
 		}
 		buf.WriteString("Content-Disposition: " + disp + "\r\n")
+		// Without ;type= (nor a Content-Type in ;headers=), curl guesses
+		// the type from an attached file's path (application/octet-stream
+		// when its table does not know it), or from the ;filename= of a
+		// text; stdin is read whole and sent without one.
 		ctype := p.ctype
-		stdin := p.file && p.value == "-" // read whole, sent without a type, as curl
-		if ctype == "" && p.file && !stdin {
-			ctype = "application/octet-stream"
-			if t, ok := curlTypes[strings.ToLower(filepath.Ext(p.value))]; ok {
-				ctype = t
+		stdin := p.file && p.value == "-"
+		userType := -1 // the ;headers= Content-Type taken as the type, as curl writes it
+		if ctype == "" {
+			userType = contentTypeLine(p.headers)
+		}
+		if userType >= 0 {
+			_, v, _ := strings.Cut(p.headers[userType], ":")
+			ctype = strings.TrimLeft(v, " \t") // trailing spaces kept, as curl
+		}
+		if ctype == "" && userType < 0 {
+			switch {
+			case p.file && !stdin:
+				ctype = "application/octet-stream"
+				if t, ok := curlTypes[strings.ToLower(filepath.Ext(p.value))]; ok {
+					ctype = t
+				}
+			case !p.file && p.hasName:
+				ctype = curlTypes[strings.ToLower(filepath.Ext(p.filename))]
 			}
 		}
 		if ctype != "" {
@@ -187,7 +234,10 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 			}
 			buf.WriteString("Content-Type: " + ctype + "\r\n")
 		}
-		for _, line := range p.headers {
+		for i, line := range p.headers {
+			if i == userType {
+				continue
+			}
 			k, v, ok := strings.Cut(line, ":")
 			if !ok || strings.ContainsAny(line, "\r\n") {
 				return usageErr("-F %q: headers=%q: want 'Name: value'", arg.value, line)
@@ -228,23 +278,48 @@ func (a *app) formBody(r *fetch.Request, form []bodyArg) error {
 	}
 	// Always streamed, as curl sends a form: %{size_request} counts the
 	// head only, and the whole body is %{size_upload}.
+	// A file of unknown size (a pipe, /dev/stdin) makes the whole body
+	// chunked, after Expect: 100-continue, as curl sends it.
 	var size int64
 	for _, s := range segs {
+		if s.size < 0 {
+			size = -1
+			break
+		}
 		size += int64(len(s.data)) + s.size
 	}
+	if size < 0 && r.HTTP10 {
+		return &fetch.Error{Kind: errUploadFailed, Msg: "cannot send a form with a file of unknown size with -0: it needs chunked encoding, which HTTP/1.0 lacks"}
+	}
 	r.Upload = &fetch.Upload{Size: size, Open: func() (io.ReadCloser, error) { return openSegments(segs) }}
-	r.Expect = size > expectThreshold
+	r.Expect = size < 0 || size > expectThreshold
 	return nil
 }
 
-// formFile checks that an attached file can be read and returns its size.
+// contentTypeLine returns the index of the first ;headers= line that is
+// a Content-Type, or -1.
+func contentTypeLine(headers []string) int {
+	for i, h := range headers {
+		if k, _, ok := strings.Cut(h, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "Content-Type") {
+			return i
+		}
+	}
+	return -1
+}
+
+// formFile checks that an attached file can be read and returns its size:
+// -1 for a file that is not a regular one (a pipe, /dev/stdin), read to
+// its end as it is sent.
 func (a *app) formFile(name string) (int64, error) {
 	fi, err := os.Stat(name)
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errors.New("not a regular file")
+	if err == nil && fi.IsDir() {
+		err = errors.New("is a directory")
 	}
 	if err != nil {
 		return 0, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read form file %s: %v", name, pathReason(err)), Cause: err}
+	}
+	if !fi.Mode().IsRegular() {
+		return -1, nil
 	}
 	return fi.Size(), nil
 }
@@ -270,6 +345,10 @@ func openSegments(segs []formSegment) (io.ReadCloser, error) {
 			return nil, &fetch.Error{Kind: fetch.ErrReadFile, Msg: fmt.Sprintf("cannot read form file %s: %v", s.file, pathReason(err)), Cause: err}
 		}
 		files = append(files, f)
+		if s.size < 0 {
+			rs = append(rs, f)
+			continue
+		}
 		rs = append(rs, io.LimitReader(f, s.size+1)) // a file that grew shows as too long
 	}
 	return &segmentsReader{Reader: io.MultiReader(rs...), close: closeAll}, nil

@@ -26,6 +26,10 @@ func TestParseFormSpec(t *testing.T) {
 		{"a=1;x=2;type=t", formPart{name: "a", value: "1", ctype: "t"}},
 		{`a=1;headers="X: y"`, formPart{name: "a", value: "1", headers: []string{"X: y"}}},
 		{`a="unclosed;type=t`, formPart{name: "a", value: `"unclosed`, ctype: "t"}},
+		{"a=1;type=a/b; c=d ;filename=f;x=y", formPart{name: "a", value: "1", ctype: "a/b; c=d", filename: "f", hasName: true}},
+		{"a=1;TYPE=t;", formPart{name: "a", value: "1", ctype: "t;"}},
+		{"a=1;type=a;type=b", formPart{name: "a", value: "1", ctype: "a;type=b"}},
+		{`a=1;type="x;y"`, formPart{name: "a", value: "1", ctype: `"x;y"`}},
 	}
 	for _, tt := range tests {
 		got, err := parseFormSpec(tt.in, false)
@@ -34,7 +38,7 @@ func TestParseFormSpec(t *testing.T) {
 			t.Errorf("parseFormSpec(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"a", "", "f=@", "f=<;type=x"} {
+	for _, bad := range []string{"a", "", "f=@", "f=<;type=x", "a=1;type=", "a=1;type= ;x"} {
 		if _, err := parseFormSpec(bad, false); err == nil {
 			t.Errorf("parseFormSpec(%q): no error", bad)
 		}
@@ -57,6 +61,9 @@ func FuzzFormSpec(f *testing.F) {
 		}
 		if name, _, _ := strings.Cut(s, "="); p.name != name {
 			t.Fatalf("name %q, want %q", p.name, name)
+		}
+		if !strings.Contains(s, p.ctype) {
+			t.Fatalf("type %q is not a part of the input", p.ctype)
 		}
 		if len(p.value)+len(p.ctype)+len(p.filename) > len(s) {
 			t.Fatalf("parts longer than the input: %+v", p)

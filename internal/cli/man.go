@@ -80,7 +80,7 @@ var exitMeanings = []struct {
 	{18, "The body ended before its announced end."},
 	{22, "Status 400 or more with -f."},
 	{23, "The output could not be written."},
-	{25, "An upload could not be made: -T - with -0 (HTTP/1.0 has no chunked encoding)."},
+	{25, "An upload could not be made: -T - or -F name=@PIPE with -0 (HTTP/1.0 has no chunked encoding)."},
 	{26, "A local file could not be read (-d @file, -F @file, -T FILE, --cacert, -w @file, -K FILE, the parse input, the control cookie)."},
 	{28, "Timeout (--max-time, --connect-timeout)."},
 	{33, "A resume (-C) that the server answered with something else than the rest of the file; the file is left as it was."},

@@ -334,6 +334,9 @@ func (j *cookieJar) record(u *url.URL, c *http.Cookie) (*cookieRecord, bool) {
 			r.domain, r.hostOnly = d, false
 		}
 	}
+	if r.domain == "" || strings.ContainsAny(r.domain[:1], "#.") {
+		return nil, false // no host name; written to -c, "#..." would be a comment and ".." another domain
+	}
 	if !strings.HasPrefix(r.path, "/") {
 		r.path = defaultCookiePath(u.EscapedPath())
 	}

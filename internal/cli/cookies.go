@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -62,7 +63,11 @@ const maxCookieFileBytes = 16 << 20
 // HttpOnly, expiry. The record also gives curl's order on the Cookie line
 // (longest path first, then longest domain, longest name, newest) and in
 // the file (newest first), which the standard jar's order is not.
+//
+// Its methods are safe to call at once: the parallel transfers of -Z
+// share the run's jar.
 type cookieJar struct {
+	mu      sync.Mutex // held by Cookie, SetCookies and jarText
 	std     *cookiejar.Jar
 	records []*cookieRecord // oldest first
 	anyHost []anyHostCookie // Set-Cookie lines of a -b file without a Domain: curl sends them to every host
@@ -212,6 +217,8 @@ func netscapeBool(s string) (v, ok bool) {
 // Cookie returns the Cookie value for a request to u: the jar's cookies
 // for u in curl's order, then the -b NAME=VALUE cookies.
 func (j *cookieJar) Cookie(u *url.URL) string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	var parts []string
 	if j.engine {
 		type sent struct {
@@ -274,6 +281,8 @@ func pathMatch(reqPath, cookiePath string) bool {
 
 // SetCookies takes the Set-Cookie values of a response from u.
 func (j *cookieJar) SetCookies(u *url.URL, values []string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	if !j.engine {
 		return
 	}
@@ -364,6 +373,8 @@ const cookieFileHeader = "# Netscape HTTP Cookie File\n# https://curl.se/docs/ht
 // jarText returns the -c file: curl's header, then each cookie not
 // expired, newest first, as curl writes them.
 func (j *cookieJar) jarText() string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	var b strings.Builder
 	b.WriteString(cookieFileHeader)
 	now := j.now()

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/urfave/cli/v2"
-
-	"sockfetch/fetch"
 )
 
 // Parallel transfers (-Z) run every URL of the command line at once, at
@@ -94,9 +91,6 @@ func (a *app) fetchParallel(ctx context.Context, b *batch) error {
 	)
 	rq := *b.req
 	rq.ReadBuffer = parallelReadBuffer
-	if rq.Cookies != nil { // one jar, written by transfers at once
-		rq.Cookies = &lockedJar{jar: rq.Cookies}
-	}
 	b.req = &rq
 	last := 0 // the status of the last transfer to fail
 	b.ended = func(code int) {
@@ -166,25 +160,6 @@ func explainsAll(o *options, n int) []bool {
 		all[i] = o.views.explain
 	}
 	return all
-}
-
-// lockedJar makes a cookie jar's calls one at a time among parallel
-// transfers: the jar of -b and -c is the run's, shared by all.
-type lockedJar struct {
-	mu  sync.Mutex
-	jar fetch.CookieJar
-}
-
-func (l *lockedJar) Cookie(u *url.URL) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.jar.Cookie(u)
-}
-
-func (l *lockedJar) SetCookies(u *url.URL, values []string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.jar.SetCookies(u, values)
 }
 
 // lockedWriter makes each Write to w whole among goroutines that share mu.

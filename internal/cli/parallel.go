@@ -138,15 +138,13 @@ func (a *app) fetchParallel(ctx context.Context, b *batch) error {
 }
 
 // usesStdout reports, for each of the n transfers, whether it writes to
-// stdout: its body goes there (no -o or -O for it, or -o -), -D - sends
+// stdout: its body goes there (no -o or -O for it, nor --remote-name-all,
+// or -o -), -D - sends
 // its heads there, or -w prints its line there.
 func usesStdout(o *options, n int) []bool {
 	uses := make([]bool, n)
 	for i := range uses {
-		dest := ""
-		if i < len(o.output.files) {
-			dest = o.output.files[i]
-		}
+		dest := o.save.destFor(o.output.files, i) // as transfer finds it
 		uses[i] = dest == "" || dest == "-" || o.output.dumpHeader == "-" || o.output.writeOut != ""
 	}
 	return uses

@@ -244,3 +244,33 @@ func TestParallelCookies(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelRemoteNameAll: with --remote-name-all no transfer writes to
+// stdout, so none waits for another's turn: a slow first transfer does
+// not hold the second, whose file is whole while the first still waits.
+func TestParallelRemoteNameAll(t *testing.T) {
+	release := make(chan struct{})
+	s := testserver.Start(t, map[string]testserver.Reply{
+		"/slow": {Handle: func(c net.Conn, _ *testserver.Request) {
+			<-release
+			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nslow"))
+		}},
+		"/fast": delayed(0, "200 OK", "fast"),
+	})
+	dir := t.TempDir()
+	go func() { // the second file appears while the first transfer waits
+		defer close(release)
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if b, _ := os.ReadFile(filepath.Join(dir, "fast")); string(b) == "fast" {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Error("the second transfer waited for the first")
+	}()
+	sockfetch(t, "-Z", "--remote-name-all", "--output-dir", dir, s.URL+"/slow", s.URL+"/fast").want(t, 0, "")
+	if b, _ := os.ReadFile(filepath.Join(dir, "slow")); string(b) != "slow" {
+		t.Errorf("slow: %q", b)
+	}
+}
